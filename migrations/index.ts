@@ -1,0 +1,5 @@
+import { CreateSchema1795335000000 } from './1795335000000-CreateSchema';
+
+// Listed explicitly (not globbed) so the same list loads under ts-jest, ts-node and compiled JS.
+// Append new migrations; never edit or reorder one that has been merged.
+export const migrations = [CreateSchema1795335000000];

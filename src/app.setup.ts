@@ -1,0 +1,27 @@
+import { INestApplication, Logger as NestLogger } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { Env } from './config/env.validation';
+import { ConfigService } from '@nestjs/config';
+
+// Everything main.ts does to the app besides listening, shared with the e2e tests so they exercise
+// the same server.
+export function configureApp(app: INestApplication): void {
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const config = app.get<ConfigService<Env, true>>(ConfigService);
+  for (const name of config.get('GENERATED_SECRETS', { infer: true })) {
+    new NestLogger('Config').warn(
+      `${name} is not set: generated a random one for this process (development only; set it in production)`,
+    );
+  }
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Portcullis admin API')
+      .setDescription('Manage OAuth clients and users. Authenticate with the ADMIN_API_KEY.')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+}

@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+// Server-side browser sessions, shared by every instance that uses the same database.
+@Entity('sessions')
+export class Session {
+  // SHA-256 (hex) of the session id carried by the cookie.
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  idHash!: string;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  userId!: string | null;
+
+  @Column({ type: 'text' })
+  data!: string;
+
+  @Column({ type: 'datetime' })
+  expiresAt!: Date;
+
+  @Column({ type: 'datetime' })
+  updatedAt!: Date;
+}

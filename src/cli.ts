@@ -1,0 +1,164 @@
+import 'reflect-metadata';
+import { HttpException, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { AppModule } from './app.module';
+import { ClientsService } from './clients/clients.service';
+import { ClientResponseDto, CreateClientDto } from './clients/dto/client.dto';
+import { adminValidationPipe, ValidationFailedException } from './common/validation';
+import { InvalidEnvironmentError } from './config/env.validation';
+import { loadEnvFile } from './config/load-env-file';
+import { CreateUserDto, UserResponseDto } from './users/dto/user.dto';
+import { UsersService } from './users/users.service';
+
+// Operator commands, run through the same Nest modules, services and validation as the admin API.
+// Usage: npm run cli -- <command> [--flag value ...]; output is JSON on stdout.
+
+type Options = ParseArgsConfig['options'];
+type Command = {
+  summary: string;
+  options: Options;
+  run: (app: INestApplicationContext, values: Record<string, unknown>) => Promise<unknown>;
+};
+
+const single = { type: 'string' } as const;
+const multiple = { type: 'string', multiple: true } as const;
+
+const commands: Record<string, Command> = {
+  'users:create': {
+    summary: 'users:create --username NAME --password PASS|- [--email E] [--name N] [--admin]',
+    options: {
+      username: single,
+      password: single,
+      email: single,
+      name: single,
+      admin: { type: 'boolean' },
+    },
+    run: async (app, { admin, password, ...values }) => {
+      const body = await validated(CreateUserDto, {
+        ...values,
+        password: password === '-' ? await readPasswordFromStdin() : password,
+        role: admin ? 'admin' : 'user',
+      });
+      return UserResponseDto.from(await app.get(UsersService).create(body));
+    },
+  },
+  'clients:create': {
+    summary:
+      'clients:create --client_name NAME [--redirect_uris URI]... [--grant_types G]... [--scope S]\n' +
+      '      [--token_endpoint_auth_method M] [--access_token_format opaque|jwt] [--allowed_origins O]...\n' +
+      '      [--require_pkce true|false] [--skip_consent true|false] [--introspection_allowed true|false]\n' +
+      '      [--enabled true|false]',
+    options: {
+      client_name: single,
+      redirect_uris: multiple,
+      grant_types: multiple,
+      scope: single,
+      token_endpoint_auth_method: single,
+      access_token_format: single,
+      allowed_origins: multiple,
+      require_pkce: single,
+      skip_consent: single,
+      introspection_allowed: single,
+      enabled: single,
+    },
+    run: async (app, values) => {
+      const body = await validated(CreateClientDto, parseBooleans(values));
+      const { client, secret } = await app.get(ClientsService).create(body);
+      if (secret) {
+        process.stderr.write('Store client_secret now: it is shown only this once.\n');
+      }
+      return ClientResponseDto.from(client, secret);
+    },
+  },
+  'clients:list': {
+    summary: 'clients:list',
+    options: {},
+    run: async (app) => {
+      const clients = await app.get(ClientsService).list({ limit: 500, offset: 0 });
+      return clients.map((client) => ClientResponseDto.from(client));
+    },
+  },
+};
+
+async function validated<T>(metatype: new () => T, value: unknown): Promise<T> {
+  return (await adminValidationPipe.transform(value, { type: 'body', metatype })) as T;
+}
+
+const BOOLEAN_FLAGS = ['require_pkce', 'skip_consent', 'introspection_allowed', 'enabled'];
+
+// `--require_pkce false` arrives as the string "false"; anything but true/false is left for the
+// validator to refuse.
+function parseBooleans(values: Record<string, unknown>): Record<string, unknown> {
+  const parsed = { ...values };
+  for (const flag of BOOLEAN_FLAGS) {
+    if (parsed[flag] === 'true' || parsed[flag] === 'false') {
+      parsed[flag] = parsed[flag] === 'true';
+    }
+  }
+  return parsed;
+}
+
+async function readPasswordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+function usage(): string {
+  return `Usage: npm run cli -- <command>\n\n${Object.values(commands)
+    .map((command) => `  ${command.summary}`)
+    .join('\n')}\n`;
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof ValidationFailedException) {
+    return Object.entries(error.fields)
+      .map(([field, problems]) => `${field}: ${problems.join('; ')}`)
+      .join('\n');
+  }
+  if (error instanceof HttpException || error instanceof InvalidEnvironmentError) {
+    return error.message;
+  }
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name === undefined ? undefined : commands[name];
+  if (!command) {
+    process.stderr.write(usage());
+    return 2;
+  }
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: rest, options: command.options, strict: true }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n  ${command.summary}\n`);
+    return 2;
+  }
+  loadEnvFile();
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ logTo: 'stderr' }), {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
+  try {
+    const output = await command.run(app, values);
+    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${describeFailure(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,99 @@
+import type { FieldErrors } from '../common/validation';
+import type { GrantType, TokenEndpointAuthMethod } from './client.entity';
+
+const MAX_URI_LENGTH = 2000;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+// RFC 6749 §3.3: scope = scope-token *( SP scope-token ); scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;
+
+function parseAbsoluteUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function isAllowedScheme(url: URL): boolean {
+  return (
+    url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))
+  );
+}
+
+// RFC 6749 §3.1.2 and RFC 9700 §4.1.3: absolute, no fragment, https (http only for loopback),
+// compared later byte for byte, so nothing here rewrites the value.
+export function redirectUriProblem(uri: string): string | undefined {
+  if (uri.length > MAX_URI_LENGTH) {
+    return `must be at most ${MAX_URI_LENGTH} characters`;
+  }
+  const url = parseAbsoluteUrl(uri);
+  if (!url || !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
+    return 'must be an absolute URL';
+  }
+  if (uri.includes('#')) {
+    return 'must not contain a fragment';
+  }
+  if (url.username || url.password) {
+    return 'must not contain user information';
+  }
+  if (!isAllowedScheme(url)) {
+    return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
+  }
+  return undefined;
+}
+
+// CORS origins are compared with the browser's Origin header: scheme://host[:port], nothing more.
+export function originProblem(origin: string): string | undefined {
+  const url = parseAbsoluteUrl(origin);
+  if (!url || url.origin !== origin) {
+    return 'must be an origin such as https://app.example.com (scheme, host and port only)';
+  }
+  if (!isAllowedScheme(url)) {
+    return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
+  }
+  return undefined;
+}
+
+export function scopeProblem(scope: string): string | undefined {
+  return SCOPE.test(scope)
+    ? undefined
+    : 'must be scope tokens separated by single spaces (RFC 6749 §3.3)';
+}
+
+export type ClientRules = {
+  grantTypes: GrantType[];
+  redirectUris: string[];
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  requirePkce: boolean;
+  introspectionAllowed: boolean;
+};
+
+// Rules that span several fields, checked on the complete metadata (on create and after a PATCH).
+export function clientRuleProblems(client: ClientRules): FieldErrors {
+  const problems: FieldErrors = {};
+  const add = (field: string, problem: string) => (problems[field] ??= []).push(problem);
+  const isPublic = client.tokenEndpointAuthMethod === 'none';
+
+  if (
+    !client.grantTypes.includes('authorization_code') &&
+    !client.grantTypes.includes('password')
+  ) {
+    add('grant_types', 'must include authorization_code or password');
+  }
+  if (client.grantTypes.includes('authorization_code') && client.redirectUris.length === 0) {
+    add('redirect_uris', 'at least one redirect URI is required for the authorization_code grant');
+  }
+  if (isPublic && client.grantTypes.includes('password')) {
+    add(
+      'grant_types',
+      'public clients (token_endpoint_auth_method none) cannot use the password grant',
+    );
+  }
+  if (isPublic && !client.requirePkce) {
+    add('require_pkce', 'public clients always require PKCE');
+  }
+  if (isPublic && client.introspectionAllowed) {
+    add('introspection_allowed', 'public clients cannot authenticate to introspect tokens');
+  }
+  return problems;
+}

@@ -1,0 +1,161 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsString,
+  Length,
+  MaxLength,
+  ValidateBy,
+  ValidationOptions,
+} from 'class-validator';
+import { OptionalNonNull } from '../../common/validation';
+import {
+  ACCESS_TOKEN_FORMATS,
+  AccessTokenFormat,
+  Client,
+  GRANT_TYPES,
+  GrantType,
+  TOKEN_ENDPOINT_AUTH_METHODS,
+  TokenEndpointAuthMethod,
+} from '../client.entity';
+import { originProblem, redirectUriProblem, scopeProblem } from '../client-metadata';
+
+// A string, or each string of an array, must pass `problemOf`; the message names the first failure.
+function Satisfies(problemOf: (value: string) => string | undefined, options?: ValidationOptions) {
+  const firstProblem = (value: unknown): string | undefined => {
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    for (const [index, item] of values.entries()) {
+      const problem = typeof item === 'string' ? problemOf(item) : 'must be a string';
+      if (problem) {
+        return Array.isArray(value) ? `[${index}] ${problem}` : problem;
+      }
+    }
+    return undefined;
+  };
+  return ValidateBy(
+    {
+      name: 'satisfies',
+      validator: {
+        validate: (value: unknown) => firstProblem(value) === undefined,
+        defaultMessage: (args) => `${args?.property} ${firstProblem(args?.value)}`,
+      },
+    },
+    options,
+  );
+}
+
+export class CreateClientDto {
+  @ApiProperty({ example: 'Acme Dashboard', maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  client_name!: string;
+
+  @ApiPropertyOptional({ example: ['https://app.example.com/callback'], default: [] })
+  @OptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Satisfies(redirectUriProblem)
+  redirect_uris?: string[];
+
+  @ApiPropertyOptional({
+    enum: GRANT_TYPES,
+    isArray: true,
+    default: ['authorization_code', 'refresh_token'],
+  })
+  @OptionalNonNull()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(GRANT_TYPES, { each: true })
+  grant_types?: GrantType[];
+
+  @ApiPropertyOptional({ example: 'profile email', default: 'profile email' })
+  @OptionalNonNull()
+  @IsString()
+  @MaxLength(1000)
+  @Satisfies(scopeProblem)
+  scope?: string;
+
+  @ApiPropertyOptional({ enum: TOKEN_ENDPOINT_AUTH_METHODS, default: 'client_secret_basic' })
+  @OptionalNonNull()
+  @IsIn(TOKEN_ENDPOINT_AUTH_METHODS)
+  token_endpoint_auth_method?: TokenEndpointAuthMethod;
+
+  @ApiPropertyOptional({ enum: ACCESS_TOKEN_FORMATS, default: 'opaque' })
+  @OptionalNonNull()
+  @IsIn(ACCESS_TOKEN_FORMATS)
+  access_token_format?: AccessTokenFormat;
+
+  @ApiPropertyOptional({ default: true })
+  @OptionalNonNull()
+  @IsBoolean()
+  require_pkce?: boolean;
+
+  @ApiPropertyOptional({ example: ['https://app.example.com'], default: [] })
+  @OptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Satisfies(originProblem)
+  allowed_origins?: string[];
+
+  @ApiPropertyOptional({ default: false })
+  @OptionalNonNull()
+  @IsBoolean()
+  skip_consent?: boolean;
+
+  @ApiPropertyOptional({ default: false })
+  @OptionalNonNull()
+  @IsBoolean()
+  introspection_allowed?: boolean;
+
+  @ApiPropertyOptional({ default: true })
+  @OptionalNonNull()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+export class UpdateClientDto extends PartialType(CreateClientDto, { skipNullProperties: false }) {}
+
+export class ClientResponseDto {
+  @ApiProperty() client_id!: string;
+  @ApiPropertyOptional({ description: 'Only in the responses to create and secret rotation' })
+  client_secret?: string;
+  @ApiProperty() client_name!: string;
+  @ApiProperty() redirect_uris!: string[];
+  @ApiProperty({ enum: GRANT_TYPES, isArray: true }) grant_types!: GrantType[];
+  @ApiProperty() scope!: string;
+  @ApiProperty({ enum: TOKEN_ENDPOINT_AUTH_METHODS })
+  token_endpoint_auth_method!: TokenEndpointAuthMethod;
+  @ApiProperty({ enum: ACCESS_TOKEN_FORMATS }) access_token_format!: AccessTokenFormat;
+  @ApiProperty() require_pkce!: boolean;
+  @ApiProperty() allowed_origins!: string[];
+  @ApiProperty() skip_consent!: boolean;
+  @ApiProperty() introspection_allowed!: boolean;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty() created_at!: string;
+
+  static from(client: Client, secret?: string): ClientResponseDto {
+    return {
+      client_id: client.clientId,
+      ...(secret === undefined ? {} : { client_secret: secret }),
+      client_name: client.clientName,
+      redirect_uris: client.redirectUris,
+      grant_types: client.grantTypes,
+      scope: client.scope,
+      token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+      access_token_format: client.accessTokenFormat,
+      require_pkce: client.requirePkce,
+      allowed_origins: client.allowedOrigins,
+      skip_consent: client.skipConsent,
+      introspection_allowed: client.introspectionAllowed,
+      enabled: client.enabled,
+      created_at: client.createdAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+// 32 random bytes = 256 bits, base64url without padding (43 characters).
+export function generateOpaqueSecret(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+// Compares a presented secret with a stored SHA-256 hash in constant time. The presented value is
+// always hashed first, so the stored hash itself never works as the secret.
+export function secretMatchesHash(presented: string, storedHashHex: string): boolean {
+  const presentedHash = createHash('sha256').update(presented, 'utf8').digest();
+  const storedHash = Buffer.from(storedHashHex, 'hex');
+  return storedHash.length === presentedHash.length && timingSafeEqual(presentedHash, storedHash);
+}

@@ -1,0 +1,58 @@
+import type { Params } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import pino from 'pino';
+
+// Never logged: credentials, tokens, codes and cookies, wherever they appear.
+export const SECRET_NAMES = [
+  'authorization',
+  'password',
+  'client_secret',
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'access_token',
+  'token',
+  'cookie',
+  'set-cookie',
+  'secret',
+];
+
+const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  ...SECRET_NAMES.flatMap((name) => [`"${name}"`, `*["${name}"]`]),
+];
+
+// Query strings can carry secrets too (a misplaced `?access_token=`): keep the names, drop the values.
+export function redactUrl(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) {
+    return url;
+  }
+  const params = new URLSearchParams(url.slice(queryStart + 1));
+  for (const name of new Set(params.keys())) {
+    if (SECRET_NAMES.includes(name.toLowerCase())) {
+      params.set(name, '[redacted]');
+    }
+  }
+  return `${url.slice(0, queryStart)}?${params.toString()}`;
+}
+
+export function loggerParams(level: string, destination: 1 | 2): Params {
+  return {
+    pinoHttp: {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: {
+        req: (req: IncomingMessage & { id?: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url ?? ''),
+          remoteAddress: req.socket?.remoteAddress,
+        }),
+      },
+      stream: pino.destination({ dest: destination, sync: destination === 2 }),
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MinLength,
+  Min,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+// Secrets an operator must set in production; in development a random one is generated per process.
+const SECRET_NAMES = ['SESSION_SECRET', 'ADMIN_API_KEY'] as const;
+
+// An empty value (`PORT=` in a .env file) means "not set", so the default applies.
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+const toInteger = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : emptyToUndefined({ value });
+
+class EnvironmentVariables {
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(NODE_ENVS)
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ISSUER?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DATABASE_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  SESSION_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  ADMIN_API_KEY?: string;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(60)
+  @Max(86400)
+  ACCESS_TOKEN_TTL = 3600;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(60)
+  REFRESH_TOKEN_TTL = 1209600;
+
+  // RFC 6749 §4.1.2: codes are short-lived; ten minutes is the recommended maximum.
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  AUTH_CODE_TTL = 60;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  REFRESH_REUSE_GRACE = 10;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+}
+
+export type DatabaseTarget = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
+
+export type Env = {
+  NODE_ENV: (typeof NODE_ENVS)[number];
+  PORT: number;
+  ISSUER: string;
+  DATABASE: DatabaseTarget;
+  SESSION_SECRET: string;
+  ADMIN_API_KEY: string;
+  ACCESS_TOKEN_TTL: number;
+  REFRESH_TOKEN_TTL: number;
+  AUTH_CODE_TTL: number;
+  REFRESH_REUSE_GRACE: number;
+  LOG_LEVEL: (typeof LOG_LEVELS)[number];
+  // Names of secrets generated for this process because they were not set (development only).
+  GENERATED_SECRETS: string[];
+};
+
+export const DEFAULT_SQLITE_PATH = './data/portcullis.sqlite';
+
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+// Validates the raw environment once at boot. Messages name the variable but never echo its value,
+// since it may be a secret.
+export function validateEnv(raw: Record<string, unknown>): Env {
+  const vars = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
+  const problems = validateSync(vars, { skipMissingProperties: false }).map(describeProblem);
+
+  const issuer = vars.ISSUER ?? `http://localhost:${vars.PORT}`;
+  const issuerProblem = checkIssuer(issuer, vars.NODE_ENV);
+  if (issuerProblem) {
+    problems.push(`ISSUER: ${issuerProblem}`);
+  }
+  const database = parseDatabaseUrl(vars.DATABASE_URL);
+  if (typeof database === 'string') {
+    problems.push(`DATABASE_URL: ${database}`);
+  }
+  const generated: string[] = [];
+  for (const name of SECRET_NAMES) {
+    if (vars[name] === undefined && vars.NODE_ENV === 'production') {
+      problems.push(`${name}: must be set when NODE_ENV=production`);
+    } else if (vars[name] === undefined) {
+      generated.push(name);
+    }
+  }
+  if (problems.length > 0 || typeof database === 'string') {
+    throw new InvalidEnvironmentError(problems);
+  }
+
+  return {
+    NODE_ENV: vars.NODE_ENV,
+    PORT: vars.PORT,
+    ISSUER: issuer.replace(/\/+$/, ''),
+    DATABASE: database,
+    SESSION_SECRET: vars.SESSION_SECRET ?? generateSecret(),
+    ADMIN_API_KEY: vars.ADMIN_API_KEY ?? generateSecret(),
+    ACCESS_TOKEN_TTL: vars.ACCESS_TOKEN_TTL,
+    REFRESH_TOKEN_TTL: vars.REFRESH_TOKEN_TTL,
+    AUTH_CODE_TTL: vars.AUTH_CODE_TTL,
+    REFRESH_REUSE_GRACE: vars.REFRESH_REUSE_GRACE,
+    LOG_LEVEL: vars.LOG_LEVEL,
+    GENERATED_SECRETS: generated,
+  };
+}
+
+function describeProblem(error: ValidationError): string {
+  const reasons = Object.values(error.constraints ?? {}).map((reason) =>
+    // class-validator's messages start with the property name; keep only the rule.
+    reason.replace(new RegExp(`^${error.property} `), ''),
+  );
+  return `${error.property}: ${reasons.join('; ')}`;
+}
+
+// RFC 8414 §2: the issuer is an https URL with no query or fragment (http only for loopback in development).
+function checkIssuer(issuer: string, nodeEnv: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return 'must be an absolute URL such as https://id.example.com';
+  }
+  if (url.search || url.hash || issuer.includes('#') || issuer.includes('?')) {
+    return 'must not contain a query or fragment';
+  }
+  if (url.protocol === 'https:') {
+    return undefined;
+  }
+  if (url.protocol === 'http:' && nodeEnv !== 'production') {
+    return undefined;
+  }
+  return nodeEnv === 'production' ? 'must use https in production' : 'must use http or https';
+}
+
+function parseDatabaseUrl(value: string | undefined): DatabaseTarget | string {
+  if (value === undefined) {
+    return { type: 'sqlite', path: DEFAULT_SQLITE_PATH };
+  }
+  if (value.startsWith('sqlite:')) {
+    const path = value.slice('sqlite:'.length);
+    return path
+      ? { type: 'sqlite', path }
+      : 'sqlite: needs a file path, e.g. sqlite:./data/db.sqlite';
+  }
+  if (value.startsWith('mysql://')) {
+    try {
+      const url = new URL(value);
+      return url.pathname.length > 1
+        ? { type: 'mysql', url: value }
+        : 'must name a database, e.g. mysql://user:pass@127.0.0.1:3306/portcullis';
+    } catch {
+      return 'is not a valid mysql:// URL';
+    }
+  }
+  return 'must be empty (embedded SQLite), sqlite:<path> or mysql://user:pass@host:port/database';
+}
+
+function generateSecret(): string {
+  return randomBytes(32).toString('base64url');
+}

@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations';
+import { DatabaseTarget } from '../config/env.validation';
+import { entities } from './entities';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+// The one description of the database, shared by the app, the CLI and `npm run migration:run`.
+export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOptions {
+  const common = {
+    entities,
+    migrations,
+    // Applied by runPendingMigrations (under a lock on MySQL), never by synchronize.
+    migrationsRun: false,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+  };
+  if (target.type === 'mysql') {
+    return {
+      ...common,
+      type: 'mysql',
+      connectorPackage: 'mysql2',
+      url: target.url,
+      charset: 'utf8mb4_unicode_ci',
+      // Store and read DATETIME values as UTC whatever the server's time zone is.
+      timezone: 'Z',
+      extra: { connectionLimit: 10 },
+    };
+  }
+  if (target.path !== ':memory:') {
+    mkdirSync(dirname(target.path), { recursive: true });
+  }
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: target.path,
+    enableWAL: true,
+    // One connection serves the whole process; wait for a lock held by another process (the CLI).
+    prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+}
+
+export function createDataSource(target: DatabaseTarget): DataSource {
+  return new DataSource(buildDataSourceOptions(target));
+}

@@ -1,0 +1,47 @@
+import { QueryFailedError } from 'typeorm';
+
+type DriverError = { code?: unknown; errno?: unknown };
+
+const UNIQUE_VIOLATIONS = new Set([
+  'ER_DUP_ENTRY',
+  'SQLITE_CONSTRAINT_UNIQUE',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+]);
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+]);
+
+function driverCode(error: unknown): string | undefined {
+  const driverError = (
+    error instanceof QueryFailedError ? error.driverError : error
+  ) as DriverError;
+  return typeof driverError?.code === 'string' ? driverError.code : undefined;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return UNIQUE_VIOLATIONS.has(driverCode(error) ?? '');
+}
+
+// Errors that mean "the database cannot answer right now" (answered 503) rather than a bug (500).
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = driverCode(error);
+  if (code !== undefined && (UNAVAILABLE.has(code) || code.startsWith('SQLITE_IOERR'))) {
+    return true;
+  }
+  // TypeORM refuses queries on a data source that is not (or no longer) connected.
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'ConnectionIsNotSetError' || name === 'CannotExecuteNotConnectedError';
+}

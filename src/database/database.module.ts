@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Env } from '../config/env.validation';
+import { buildDataSourceOptions } from './data-source';
+import { HealthController } from './health.controller';
+import { runPendingMigrations } from './migrations-runner';
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<Env, true>) => ({
+        ...buildDataSourceOptions(config.get('DATABASE', { infer: true })),
+        // At boot, wait a little for a database that is still starting, then give up loudly.
+        retryAttempts: 5,
+        retryDelay: 2000,
+      }),
+      // Migrations are applied on start, before any request is served.
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        await runPendingMigrations(dataSource);
+        return dataSource;
+      },
+    }),
+  ],
+  controllers: [HealthController],
+})
+export class DatabaseModule {}

@@ -1,0 +1,41 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('refresh_tokens')
+export class RefreshToken {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  // SHA-256 (hex) of the token.
+  @Column({ type: 'varchar', length: 64 })
+  tokenHash!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  clientId!: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  userId!: string;
+
+  @Column({ type: 'text' })
+  scope!: string;
+
+  // Rotation keeps one family per grant; reuse of a rotated token revokes the whole family.
+  @Column({ type: 'varchar', length: 36 })
+  familyId!: string;
+
+  // The token this one was rotated from.
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  parentId!: string | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  rotatedAt!: Date | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  revokedAt!: Date | null;
+
+  // Absolute end of the family (REFRESH_TOKEN_TTL after the first token), copied on rotation.
+  @Column({ type: 'datetime' })
+  expiresAt!: Date;
+
+  @Column({ type: 'datetime' })
+  createdAt!: Date;
+}

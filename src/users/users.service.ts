@@ -1,0 +1,90 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { PaginationQueryDto } from '../common/pagination.dto';
+import { ValidationFailedException } from '../common/validation';
+import { isUniqueViolation } from '../database/database-errors';
+import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
+import { hashPassword, passwordProblems } from './password';
+import { User } from './user.entity';
+import { normalizeUsername } from './username';
+
+@Injectable()
+export class UsersService {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  async create(input: CreateUserDto): Promise<User> {
+    this.assertPasswordAcceptable(input.password, input.username);
+    const now = new Date();
+    const user = this.users.create({
+      id: randomUUID(),
+      username: input.username,
+      email: input.email ?? null,
+      name: input.name ?? null,
+      passwordHash: await hashPassword(input.password),
+      role: input.role ?? 'user',
+      enabled: input.enabled ?? true,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return this.saveUnique(user);
+  }
+
+  list(page: PaginationQueryDto): Promise<User[]> {
+    return this.users.find({
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) {
+      throw new NotFoundException('user not found');
+    }
+    return user;
+  }
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.users.findOneBy({ username: normalizeUsername(username) });
+  }
+
+  async update(id: string, changes: UpdateUserDto): Promise<User> {
+    const user = await this.get(id);
+    const { password, ...profile } = changes;
+    Object.assign(user, profile, { updatedAt: new Date() });
+    if (password !== undefined) {
+      this.assertPasswordAcceptable(password, user.username);
+      user.passwordHash = await hashPassword(password);
+    }
+    return this.saveUnique(user);
+  }
+
+  async remove(id: string): Promise<void> {
+    const { affected } = await this.users.delete({ id });
+    if (!affected) {
+      throw new NotFoundException('user not found');
+    }
+  }
+
+  private assertPasswordAcceptable(password: string, username: string): void {
+    const problems = passwordProblems(password, username);
+    if (problems.length > 0) {
+      throw new ValidationFailedException({ password: problems });
+    }
+  }
+
+  // The unique index decides, so two concurrent creates of one username cannot both succeed.
+  private async saveUnique(user: User): Promise<User> {
+    try {
+      return await this.users.save(user);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictException('username is already taken');
+      }
+      throw error;
+    }
+  }
+}
