@@ -34,6 +34,8 @@ export const adminValidationPipe = new ValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,
+  // One message per field: the first rule it breaks.
+  stopAtFirstError: true,
   exceptionFactory: (errors) => new ValidationFailedException(toFieldErrors(errors)),
 });
 

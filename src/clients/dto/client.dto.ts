@@ -50,16 +50,16 @@ function Satisfies(problemOf: (value: string) => string | undefined, options?: V
 
 export class CreateClientDto {
   @ApiProperty({ example: 'Acme Dashboard', maxLength: 200 })
-  @IsString()
   @Length(1, 200)
+  @IsString()
   client_name!: string;
 
   @ApiPropertyOptional({ example: ['https://app.example.com/callback'], default: [] })
   @OptionalNonNull()
-  @IsArray()
   @ArrayMaxSize(20)
   @ArrayUnique()
   @Satisfies(redirectUriProblem)
+  @IsArray()
   redirect_uris?: string[];
 
   @ApiPropertyOptional({
@@ -68,17 +68,17 @@ export class CreateClientDto {
     default: ['authorization_code', 'refresh_token'],
   })
   @OptionalNonNull()
-  @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
   @IsIn(GRANT_TYPES, { each: true })
+  @IsArray()
   grant_types?: GrantType[];
 
   @ApiPropertyOptional({ example: 'profile email', default: 'profile email' })
   @OptionalNonNull()
-  @IsString()
   @MaxLength(1000)
   @Satisfies(scopeProblem)
+  @IsString()
   scope?: string;
 
   @ApiPropertyOptional({ enum: TOKEN_ENDPOINT_AUTH_METHODS, default: 'client_secret_basic' })
@@ -98,10 +98,10 @@ export class CreateClientDto {
 
   @ApiPropertyOptional({ example: ['https://app.example.com'], default: [] })
   @OptionalNonNull()
-  @IsArray()
   @ArrayMaxSize(20)
   @ArrayUnique()
   @Satisfies(originProblem)
+  @IsArray()
   allowed_origins?: string[];
 
   @ApiPropertyOptional({ default: false })

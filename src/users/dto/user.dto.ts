@@ -20,11 +20,11 @@ const lowerCase = ({ value }: { value: unknown }) =>
 export class CreateUserDto {
   @ApiProperty({ example: 'alice', description: 'Case-insensitive; stored lower-cased' })
   @Transform(lowerCase)
-  @IsString()
   @Matches(USERNAME_PATTERN, {
     message:
       'username must be 3 to 64 characters: letters, digits and . _ @ + -, starting with a letter or digit',
   })
+  @IsString()
   username!: string;
 
   @ApiProperty({ writeOnly: true, minLength: 8, maxLength: 1024 })
@@ -33,14 +33,14 @@ export class CreateUserDto {
 
   @ApiPropertyOptional({ example: 'alice@example.com', nullable: true })
   @IsOptional()
-  @IsEmail()
   @MaxLength(254)
+  @IsEmail()
   email?: string | null;
 
   @ApiPropertyOptional({ example: 'Alice Liddell', nullable: true })
   @IsOptional()
-  @IsString()
   @Length(1, 200)
+  @IsString()
   name?: string | null;
 
   @ApiPropertyOptional({ enum: USER_ROLES, default: 'user' })

@@ -1,0 +1,47 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { App } from 'supertest/types';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export const ADMIN_API_KEY = 'test-admin-key-0123456789abcdef0123456789';
+
+export type TestApp = {
+  app: INestApplication<App>;
+  server: App;
+  dataSource: DataSource;
+  database: TestDatabase;
+  close: () => Promise<void>;
+};
+
+// Boots the real AppModule, configured as main.ts does, against a fresh database with migrations.
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  process.env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    ADMIN_API_KEY,
+    SESSION_SECRET: 'test-session-secret-0123456789abcdef012345',
+    DATABASE_URL: database.url,
+    ...env,
+  };
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
+  const app = moduleRef.createNestApplication<INestApplication<App>>({ logger: false });
+  configureApp(app);
+  await app.init();
+  return {
+    app,
+    server: app.getHttpServer(),
+    dataSource: app.get(DataSource),
+    database,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export const adminAuth = { Authorization: `Bearer ${ADMIN_API_KEY}` };
