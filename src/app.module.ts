@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ClientsModule } from './clients/clients.module';
 import { AccessGuard } from './common/access.guard';
 import { loggerParams } from './common/logger';
 import { appConfigModule } from './config/config';
-import { Env } from './config/env.validation';
+import { validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseUnavailableFilter } from './database/database-unavailable.filter';
 import { UsersModule } from './users/users.module';
@@ -18,16 +17,15 @@ export type AppModuleOptions = {
 
 @Module({})
 export class AppModule {
+  // Validates the environment right away: an invalid value throws InvalidEnvironmentError here,
+  // before any module starts, and the entry point prints its message.
   static forRoot({ logTo = 'stdout' }: AppModuleOptions = {}): DynamicModule {
+    const env = validateEnv(process.env);
     return {
       module: AppModule,
       imports: [
-        appConfigModule,
-        LoggerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<Env, true>) =>
-            loggerParams(config.get('LOG_LEVEL', { infer: true }), logTo === 'stdout' ? 1 : 2),
-        }),
+        appConfigModule(env),
+        LoggerModule.forRoot(loggerParams(env.LOG_LEVEL, logTo === 'stdout' ? 1 : 2)),
         DatabaseModule,
         UsersModule,
         ClientsModule,

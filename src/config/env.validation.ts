@@ -17,70 +17,64 @@ const NODE_ENVS = ['development', 'production', 'test'] as const;
 // Secrets an operator must set in production; in development a random one is generated per process.
 const SECRET_NAMES = ['SESSION_SECRET', 'ADMIN_API_KEY'] as const;
 
-// An empty value (`PORT=` in a .env file) means "not set", so the default applies.
-const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 const toInteger = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : emptyToUndefined({ value });
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
+// class-validator runs a property's decorators bottom-up and stops at the first failure, so the
+// type check sits last and a non-number is reported as such, not as out of range.
 class EnvironmentVariables {
-  @Transform(emptyToUndefined)
   @IsOptional()
   @IsIn(NODE_ENVS)
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
 
   @Transform(toInteger)
-  @IsInt()
   @Min(1)
   @Max(65535)
+  @IsInt()
   PORT = 3000;
 
-  @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
   ISSUER?: string;
 
-  @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
   DATABASE_URL?: string;
 
-  @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
   @MinLength(32)
   SESSION_SECRET?: string;
 
-  @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
   @MinLength(32)
   ADMIN_API_KEY?: string;
 
   @Transform(toInteger)
-  @IsInt()
   @Min(60)
   @Max(86400)
+  @IsInt()
   ACCESS_TOKEN_TTL = 3600;
 
   @Transform(toInteger)
-  @IsInt()
   @Min(60)
+  @IsInt()
   REFRESH_TOKEN_TTL = 1209600;
 
   // RFC 6749 §4.1.2: codes are short-lived; ten minutes is the recommended maximum.
   @Transform(toInteger)
-  @IsInt()
   @Min(1)
   @Max(600)
+  @IsInt()
   AUTH_CODE_TTL = 60;
 
   @Transform(toInteger)
-  @IsInt()
   @Min(0)
   @Max(300)
+  @IsInt()
   REFRESH_REUSE_GRACE = 10;
 
-  @Transform(emptyToUndefined)
   @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
@@ -115,12 +109,18 @@ export class InvalidEnvironmentError extends Error {
 // Validates the raw environment once at boot. Messages name the variable but never echo its value,
 // since it may be a secret.
 export function validateEnv(raw: Record<string, unknown>): Env {
-  const vars = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
-  const problems = validateSync(vars, { skipMissingProperties: false }).map(describeProblem);
+  // An empty value (`PORT=` in a .env file) means "not set", so the default applies.
+  const set = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
+  const vars = plainToInstance(EnvironmentVariables, set);
+  const problems = validateSync(vars, { skipMissingProperties: false, stopAtFirstError: true }).map(
+    describeProblem,
+  );
 
   const issuer = vars.ISSUER ?? `http://localhost:${vars.PORT}`;
   const issuerProblem = checkIssuer(issuer, vars.NODE_ENV);
-  if (issuerProblem) {
+  // A bad PORT already has its own message; the default issuer built from it adds nothing.
+  const portIsInvalid = problems.some((problem) => problem.startsWith('PORT:'));
+  if (issuerProblem && (vars.ISSUER !== undefined || !portIsInvalid)) {
     problems.push(`ISSUER: ${issuerProblem}`);
   }
   const database = parseDatabaseUrl(vars.DATABASE_URL);
