@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import { generateOpaqueSecret, secretMatchesHash, sha256Hex } from './crypto';
+
+describe('crypto', () => {
+  it('should generate 256-bit base64url secrets that differ every time', () => {
+    const first = generateOpaqueSecret();
+    const second = generateOpaqueSecret();
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(first, 'base64url')).toHaveLength(32);
+    expect(first).not.toBe(second);
+  });
+
+  it('should hash with SHA-256 as lowercase hex', () => {
+    // FIPS 180-2 test vector
+    expect(sha256Hex('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+  });
+
+  it.each([
+    { presented: 's3cret', expected: true },
+    { presented: 's3cret ', expected: false },
+    { presented: 'S3cret', expected: false },
+    { presented: '', expected: false },
+  ])(
+    'should return $expected when the presented secret is "$presented"',
+    ({ presented, expected }) => {
+      expect(secretMatchesHash(presented, sha256Hex('s3cret'))).toBe(expected);
+    },
+  );
+
+  it('should refuse the stored hash itself as the secret', () => {
+    const stored = sha256Hex('s3cret');
+    expect(secretMatchesHash(stored, stored)).toBe(false);
+  });
+
+  it('should return false when the stored hash is malformed', () => {
+    const truncated = createHash('sha256').update('s3cret').digest('hex').slice(0, 10);
+    expect(secretMatchesHash('s3cret', truncated)).toBe(false);
+    expect(secretMatchesHash('s3cret', 'not hex')).toBe(false);
+  });
+});
