@@ -3,10 +3,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { Env } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
+import type { Express } from 'express';
 
 // Everything main.ts does to the app besides listening, shared with the e2e tests so they exercise
 // the same server.
 export function configureApp(app: INestApplication): void {
+  (app.getHttpAdapter().getInstance() as Express).disable('x-powered-by');
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const config = app.get<ConfigService<Env, true>>(ConfigService);

@@ -11,16 +11,17 @@ describe('persistence and migrations', () => {
     const { body: user } = await createUser(first.server, { username: 'persisted' }).expect(201);
     await first.app.close();
 
-    const second = await createTestApp({ DATABASE_URL: first.database.url });
+    const second = await createTestApp({}, first.database);
     try {
       await request(second.server).get(`/admin/users/${user.id}`).set(adminAuth).expect(200, user);
-      const dataSource = createDataSource(validateEnv({ DATABASE_URL: first.database.url }).DATABASE);
+      const dataSource = createDataSource(
+        validateEnv({ DATABASE_URL: first.database.url }).DATABASE,
+      );
       await dataSource.initialize();
       await expect(runPendingMigrations(dataSource)).resolves.toEqual([]);
       await dataSource.destroy();
     } finally {
-      await second.app.close();
-      await first.database.drop();
+      await second.close();
     }
   });
 });

@@ -16,9 +16,13 @@ export type TestApp = {
   close: () => Promise<void>;
 };
 
-// Boots the real AppModule, configured as main.ts does, against a fresh database with migrations.
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+// Boots the real AppModule, configured as main.ts does, against a fresh database (or the given one,
+// to restart on it) with migrations applied. close() stops the app and drops the database.
+export async function createTestApp(
+  env: Record<string, string> = {},
+  existing?: TestDatabase,
+): Promise<TestApp> {
+  const database = existing ?? (await createTestDatabase());
   process.env = {
     ...process.env,
     NODE_ENV: 'test',

@@ -1,0 +1,178 @@
+import { createTestDatabase, TestDatabase } from './helpers/test-database';
+import { runCli } from './helpers/processes';
+import { STRONG_PASSWORD } from './factories';
+import { createDataSource } from '../src/database/data-source';
+import { validateEnv } from '../src/config/env.validation';
+
+describe('operator CLI', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(() => database.drop());
+
+  it('should create an admin user and print it without the password', async () => {
+    const result = await runCli(
+      [
+        'users:create',
+        '--username',
+        'Root.Admin',
+        '--password',
+        STRONG_PASSWORD,
+        '--email',
+        'root@example.com',
+        '--admin',
+      ],
+      database.url,
+    );
+    expect(result.status).toBe(0);
+    const user = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(user).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      username: 'root.admin',
+      email: 'root@example.com',
+      name: null,
+      role: 'admin',
+      enabled: true,
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+    expect(result.stdout + result.stderr).not.toContain(STRONG_PASSWORD);
+  });
+
+  it('should read the password from stdin when it is given as -', async () => {
+    const result = await runCli(
+      ['users:create', '--username', 'bob', '--password', '-'],
+      database.url,
+      {
+        stdin: `${STRONG_PASSWORD}\n`,
+      },
+    );
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ username: 'bob', role: 'user' });
+  });
+
+  it('should refuse a duplicate username with exit code 1', async () => {
+    const result = await runCli(
+      ['users:create', '--username', 'BOB', '--password', STRONG_PASSWORD],
+      database.url,
+    );
+    expect(result).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'username is already taken\n',
+    });
+  });
+
+  it('should print field errors with exit code 1 when the input is invalid', async () => {
+    const result = await runCli(
+      ['users:create', '--username', 'carol', '--password', 'password1'],
+      database.url,
+    );
+    expect(result).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'password: password is too common; choose a less predictable one\n',
+    });
+  });
+
+  it('should create a client, print its secret once and store only the hash', async () => {
+    const result = await runCli(
+      [
+        'clients:create',
+        '--client_name',
+        'Billing',
+        '--redirect_uris',
+        'https://billing.example.com/cb',
+        '--redirect_uris',
+        'http://localhost:8080/cb',
+        '--grant_types',
+        'authorization_code',
+        '--grant_types',
+        'refresh_token',
+        '--scope',
+        'profile email',
+        '--require_pkce',
+        'false',
+      ],
+      database.url,
+    );
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('Store client_secret now: it is shown only this once.\n');
+    const client = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(client).toEqual({
+      client_id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      client_name: 'Billing',
+      redirect_uris: ['https://billing.example.com/cb', 'http://localhost:8080/cb'],
+      grant_types: ['authorization_code', 'refresh_token'],
+      scope: 'profile email',
+      token_endpoint_auth_method: 'client_secret_basic',
+      access_token_format: 'opaque',
+      require_pkce: false,
+      allowed_origins: [],
+      skip_consent: false,
+      introspection_allowed: false,
+      enabled: true,
+      created_at: expect.any(String),
+    });
+
+    const list = await runCli(['clients:list'], database.url);
+    expect(list.status).toBe(0);
+    const { client_secret: secret, ...withoutSecret } = client;
+    expect(JSON.parse(list.stdout)).toEqual([withoutSecret]);
+    expect(list.stdout).not.toContain(secret);
+
+    const dataSource = createDataSource(validateEnv({ DATABASE_URL: database.url }).DATABASE);
+    await dataSource.initialize();
+    try {
+      const dump = JSON.stringify(await dataSource.query('SELECT * FROM clients'));
+      expect(dump).not.toContain(secret);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('should explain a bad boolean flag', async () => {
+    const result = await runCli(
+      [
+        'clients:create',
+        '--client_name',
+        'X',
+        '--redirect_uris',
+        'https://x.example.com/cb',
+        '--skip_consent',
+        'yes',
+      ],
+      database.url,
+    );
+    expect(result).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'skip_consent: skip_consent must be a boolean value\n',
+    });
+  });
+
+  it.each([
+    { args: [], message: /^Usage: npm run cli -- <command>\n/ },
+    { args: ['users:delete'], message: /^Usage: npm run cli -- <command>\n/ },
+    { args: ['users:create', '--nickname', 'x'], message: /^Unknown option '--nickname'/ },
+  ])('should print usage with exit code 2 for $args', async ({ args, message }) => {
+    const result = await runCli(args, database.url);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('should name the variable and exit 1 when the configuration is invalid', async () => {
+    const result = await runCli(['clients:list'], database.url, {
+      env: { ACCESS_TOKEN_TTL: 'soon' },
+    });
+    expect(result).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'Invalid configuration:\n  - ACCESS_TOKEN_TTL: must be an integer number\n',
+    });
+  });
+});

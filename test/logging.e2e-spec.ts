@@ -1,0 +1,97 @@
+import { createTestDatabase, TestDatabase } from './helpers/test-database';
+import { ServerProcess, startServer } from './helpers/processes';
+import { ADMIN_API_KEY } from './helpers/test-app';
+import { STRONG_PASSWORD } from './factories';
+
+// Runs the real server with request logging on and checks that what it writes carries no secret.
+describe('logs', () => {
+  let database: TestDatabase;
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await startServer(database.url, { LOG_LEVEL: 'debug' });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await database.drop();
+  });
+
+  function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    return fetch(`${server.baseUrl}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${ADMIN_API_KEY}`,
+        'Content-Type': 'application/json',
+        Cookie: 'sid=cookie-secret-value',
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  it('should write JSON request logs without credentials, passwords, client secrets or query secrets', async () => {
+    const created = await call('POST', '/admin/clients', {
+      client_name: 'Logged',
+      redirect_uris: ['https://logged.example.com/cb'],
+    });
+    expect(created.status).toBe(201);
+    const { client_id: clientId, client_secret: firstSecret } = (await created.json()) as Record<
+      string,
+      string
+    >;
+    const rotated = await call('POST', `/admin/clients/${clientId}/secret`);
+    expect(rotated.status).toBe(200);
+    const { client_secret: secondSecret } = (await rotated.json()) as Record<string, string>;
+    expect(
+      (await call('POST', '/admin/users', { username: 'logged', password: STRONG_PASSWORD }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await call(
+          'GET',
+          '/health/live?access_token=query-token-value&code=query-code-value&verbose=1',
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call('GET', '/admin/users', undefined, { Authorization: 'Bearer wrong-key-value' }))
+        .status,
+    ).toBe(401);
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const output = server.output();
+    const requestLines = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { req?: { url?: string }; res?: { statusCode?: number } })
+      .filter((line) => line.req !== undefined);
+    expect(requestLines.map((line) => [line.req?.url, line.res?.statusCode])).toEqual(
+      expect.arrayContaining([
+        ['/admin/clients', 201],
+        [`/admin/clients/${clientId}/secret`, 200],
+        ['/health/live?access_token=%5Bredacted%5D&code=%5Bredacted%5D&verbose=1', 200],
+        ['/admin/users', 401],
+      ]),
+    );
+    for (const secret of [
+      ADMIN_API_KEY,
+      firstSecret,
+      secondSecret,
+      STRONG_PASSWORD,
+      'cookie-secret-value',
+      'query-token-value',
+      'query-code-value',
+      'wrong-key-value',
+    ]) {
+      expect(output).not.toContain(secret);
+    }
+  });
+});
