@@ -2,7 +2,12 @@
 // (mysql://user:pass@host:port/anydb: each test file creates and drops its own database), the same
 // e2e suite on MySQL.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
-const common = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], transform, testEnvironment: 'node' };
+const common = {
+  rootDir: __dirname,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform,
+  testEnvironment: 'node',
+};
 const e2e = (engine) => ({
   ...common,
   displayName: `e2e:${engine}`,

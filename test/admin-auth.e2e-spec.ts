@@ -25,24 +25,34 @@ describe('admin route authentication', () => {
     ['delete', '/admin/users/x'],
   ] as const;
 
-  it.each(routes)('should answer 401 without an error code when %s %s has no credentials', async (method, path) => {
-    await request(t.server)
-      [method](path)
-      .expect(401, { statusCode: 401, error: 'Unauthorized', message: 'Admin credentials are required' })
-      .expect('WWW-Authenticate', 'Bearer realm="portcullis"');
-  });
+  it.each(routes)(
+    'should answer 401 without an error code when %s %s has no credentials',
+    async (method, path) => {
+      await request(t.server)
+        [method](path)
+        .expect(401, {
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: 'Admin credentials are required',
+        })
+        .expect('WWW-Authenticate', 'Bearer realm="portcullis"');
+    },
+  );
 
-  it.each(routes)('should answer 401 invalid_token when %s %s has a wrong key', async (method, path) => {
-    await request(t.server)
-      [method](path)
-      .set('Authorization', `Bearer ${ADMIN_API_KEY}x`)
-      .expect(401, {
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: 'The access token is invalid or expired',
-      })
-      .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_token"');
-  });
+  it.each(routes)(
+    'should answer 401 invalid_token when %s %s has a wrong key',
+    async (method, path) => {
+      await request(t.server)
+        [method](path)
+        .set('Authorization', `Bearer ${ADMIN_API_KEY}x`)
+        .expect(401, {
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: 'The access token is invalid or expired',
+        })
+        .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_token"');
+    },
+  );
 
   it('should treat another scheme as no credentials when Basic is used', async () => {
     await request(t.server)

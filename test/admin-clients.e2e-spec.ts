@@ -67,36 +67,95 @@ describe('admin clients', () => {
     });
 
     it.each([
-      [{ redirect_uris: ['http://app.example.com/cb'] }, 'redirect_uris', 'redirect_uris [0] must use https (http is allowed only for localhost, 127.0.0.1 and [::1])'],
-      [{ redirect_uris: ['https://app.example.com/cb#frag'] }, 'redirect_uris', 'redirect_uris [0] must not contain a fragment'],
-      [{ redirect_uris: ['/callback'] }, 'redirect_uris', 'redirect_uris [0] must be an absolute URL'],
-      [{ redirect_uris: ['https://user:pw@app.example.com/cb'] }, 'redirect_uris', 'redirect_uris [0] must not contain user information'],
-      [{ redirect_uris: 'https://app.example.com/cb' }, 'redirect_uris', 'redirect_uris must be an array'],
-      [{ grant_types: ['client_credentials'] }, 'grant_types', 'each value in grant_types must be one of the following values: authorization_code, refresh_token, password'],
+      [
+        { redirect_uris: ['http://app.example.com/cb'] },
+        'redirect_uris',
+        'redirect_uris [0] must use https (http is allowed only for localhost, 127.0.0.1 and [::1])',
+      ],
+      [
+        { redirect_uris: ['https://app.example.com/cb#frag'] },
+        'redirect_uris',
+        'redirect_uris [0] must not contain a fragment',
+      ],
+      [
+        { redirect_uris: ['/callback'] },
+        'redirect_uris',
+        'redirect_uris [0] must be an absolute URL',
+      ],
+      [
+        { redirect_uris: ['https://user:pw@app.example.com/cb'] },
+        'redirect_uris',
+        'redirect_uris [0] must not contain user information',
+      ],
+      [
+        { redirect_uris: 'https://app.example.com/cb' },
+        'redirect_uris',
+        'redirect_uris must be an array',
+      ],
+      [
+        { grant_types: ['client_credentials'] },
+        'grant_types',
+        'each value in grant_types must be one of the following values: authorization_code, refresh_token, password',
+      ],
       [{ grant_types: [] }, 'grant_types', 'grant_types must contain at least 1 elements'],
-      [{ scope: 'profile  email' }, 'scope', 'scope must be scope tokens separated by single spaces (RFC 6749 §3.3)'],
-      [{ scope: 'say"hi"' }, 'scope', 'scope must be scope tokens separated by single spaces (RFC 6749 §3.3)'],
-      [{ token_endpoint_auth_method: 'private_key_jwt' }, 'token_endpoint_auth_method', 'token_endpoint_auth_method must be one of the following values: client_secret_basic, client_secret_post, none'],
-      [{ access_token_format: 'paseto' }, 'access_token_format', 'access_token_format must be one of the following values: opaque, jwt'],
-      [{ allowed_origins: ['https://app.example.com/'] }, 'allowed_origins', 'allowed_origins [0] must be an origin such as https://app.example.com (scheme, host and port only)'],
+      [
+        { scope: 'profile  email' },
+        'scope',
+        'scope must be scope tokens separated by single spaces (RFC 6749 §3.3)',
+      ],
+      [
+        { scope: 'say"hi"' },
+        'scope',
+        'scope must be scope tokens separated by single spaces (RFC 6749 §3.3)',
+      ],
+      [
+        { token_endpoint_auth_method: 'private_key_jwt' },
+        'token_endpoint_auth_method',
+        'token_endpoint_auth_method must be one of the following values: client_secret_basic, client_secret_post, none',
+      ],
+      [
+        { access_token_format: 'paseto' },
+        'access_token_format',
+        'access_token_format must be one of the following values: opaque, jwt',
+      ],
+      [
+        { allowed_origins: ['https://app.example.com/'] },
+        'allowed_origins',
+        'allowed_origins [0] must be an origin such as https://app.example.com (scheme, host and port only)',
+      ],
       [{ require_pkce: 'yes' }, 'require_pkce', 'require_pkce must be a boolean value'],
       [{ enabled: null }, 'enabled', 'enabled must be a boolean value'],
-      [{ client_name: '' }, 'client_name', 'client_name must be longer than or equal to 1 characters'],
-      [{ redirect_uri: 'https://typo.example.com' }, 'redirect_uri', 'property redirect_uri should not exist'],
-    ])('should answer 400 with a field message when the body is %j', async (fields, field, message) => {
-      const res = await createClient(t.server, fields).expect(400);
-      expect(res.body).toEqual({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: `Invalid ${field}`,
-        fields: { [field]: [message] },
-      });
-    });
+      [
+        { client_name: '' },
+        'client_name',
+        'client_name must be longer than or equal to 1 characters',
+      ],
+      [
+        { redirect_uri: 'https://typo.example.com' },
+        'redirect_uri',
+        'property redirect_uri should not exist',
+      ],
+    ])(
+      'should answer 400 with a field message when the body is %j',
+      async (fields, field, message) => {
+        const res = await createClient(t.server, fields).expect(400);
+        expect(res.body).toEqual({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: `Invalid ${field}`,
+          fields: { [field]: [message] },
+        });
+      },
+    );
 
     it.each([
       [
         { token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'password'] },
-        { grant_types: ['public clients (token_endpoint_auth_method none) cannot use the password grant'] },
+        {
+          grant_types: [
+            'public clients (token_endpoint_auth_method none) cannot use the password grant',
+          ],
+        },
       ],
       [
         { token_endpoint_auth_method: 'none', require_pkce: false },
@@ -108,16 +167,27 @@ describe('admin clients', () => {
       ],
       [
         { redirect_uris: [] },
-        { redirect_uris: ['at least one redirect URI is required for the authorization_code grant'] },
+        {
+          redirect_uris: ['at least one redirect URI is required for the authorization_code grant'],
+        },
       ],
-      [{ grant_types: ['refresh_token'] }, { grant_types: ['must include authorization_code or password'] }],
-    ])('should answer 400 when the metadata breaks a cross-field rule: %j', async (fields, expected) => {
-      const res = await createClient(t.server, fields).expect(400);
-      expect(res.body.fields).toEqual(expected);
-    });
+      [
+        { grant_types: ['refresh_token'] },
+        { grant_types: ['must include authorization_code or password'] },
+      ],
+    ])(
+      'should answer 400 when the metadata breaks a cross-field rule: %j',
+      async (fields, expected) => {
+        const res = await createClient(t.server, fields).expect(400);
+        expect(res.body.fields).toEqual(expected);
+      },
+    );
 
     it('should allow a confidential client with only the password grant and no redirect URIs', async () => {
-      const res = await createClient(t.server, { grant_types: ['password'], redirect_uris: [] }).expect(201);
+      const res = await createClient(t.server, {
+        grant_types: ['password'],
+        redirect_uris: [],
+      }).expect(201);
       expect(res.body.grant_types).toEqual(['password']);
     });
   });
@@ -131,13 +201,19 @@ describe('admin clients', () => {
         .expect(200);
       const { client_secret: secret, ...withoutSecret } = created;
       expect(read).toEqual(withoutSecret);
-      const { body: list } = await request(t.server).get('/admin/clients').set(adminAuth).expect(200);
+      const { body: list } = await request(t.server)
+        .get('/admin/clients')
+        .set(adminAuth)
+        .expect(200);
       expect(list).toContainEqual(withoutSecret);
       expect(JSON.stringify(list)).not.toContain(secret);
     });
 
     it('should page through clients when limit and offset are given', async () => {
-      const { body: all } = await request(t.server).get('/admin/clients').set(adminAuth).expect(200);
+      const { body: all } = await request(t.server)
+        .get('/admin/clients')
+        .set(adminAuth)
+        .expect(200);
       const { body: page } = await request(t.server)
         .get('/admin/clients?limit=1&offset=1')
         .set(adminAuth)
@@ -155,9 +231,13 @@ describe('admin clients', () => {
       const res = await request(t.server)
         .patch(`/admin/clients/${created.client_id}`)
         .set(adminAuth)
-        .send({ client_name: 'Renamed', enabled: false, redirect_uris: ['https://new.example.com/cb'] })
+        .send({
+          client_name: 'Renamed',
+          enabled: false,
+          redirect_uris: ['https://new.example.com/cb'],
+        })
         .expect(200);
-      const { client_secret: _secret, ...before } = created;
+      const { client_secret, ...before } = created;
       expect(res.body).toEqual({
         ...before,
         client_name: 'Renamed',
@@ -207,9 +287,10 @@ describe('admin clients', () => {
         .expect(200);
       expect(res.body.client_secret).toMatch(SECRET);
       expect(res.body.client_secret).not.toBe(created.client_secret);
-      const [row] = await t.dataSource.query('SELECT secret_hash FROM clients WHERE client_id = ?', [
-        created.client_id,
-      ]);
+      const [row] = await t.dataSource.query(
+        'SELECT secret_hash FROM clients WHERE client_id = ?',
+        [created.client_id],
+      );
       expect(row.secret_hash).toBe(sha256Hex(res.body.client_secret));
     });
 
@@ -228,7 +309,10 @@ describe('admin clients', () => {
 
     it('should delete a client and answer 404 afterwards', async () => {
       const { body: created } = await createClient(t.server).expect(201);
-      await request(t.server).delete(`/admin/clients/${created.client_id}`).set(adminAuth).expect(204, '');
+      await request(t.server)
+        .delete(`/admin/clients/${created.client_id}`)
+        .set(adminAuth)
+        .expect(204, '');
       await request(t.server)
         .get(`/admin/clients/${created.client_id}`)
         .set(adminAuth)

@@ -34,7 +34,9 @@ describe('admin users', () => {
 
   it('should store an argon2id hash and not the password when a user is created', async () => {
     const { body } = await createUser(t.server, { username: 'hash-check' }).expect(201);
-    const [row] = await t.dataSource.query('SELECT password_hash FROM users WHERE id = ?', [body.id]);
+    const [row] = await t.dataSource.query('SELECT password_hash FROM users WHERE id = ?', [
+      body.id,
+    ]);
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(row.password_hash).not.toContain(STRONG_PASSWORD);
   });
@@ -56,10 +58,18 @@ describe('admin users', () => {
   });
 
   it.each([
-    [{ password: 'password1' }, 'password', 'password is too common; choose a less predictable one'],
+    [
+      { password: 'password1' },
+      'password',
+      'password is too common; choose a less predictable one',
+    ],
     [{ password: 'short' }, 'password', 'password must be at least 8 characters long'],
     [{ password: 'x'.repeat(1025) }, 'password', 'password must be at most 1024 characters long'],
-    [{ username: 'pw-is-name', password: 'PW-IS-NAME' }, 'password', 'password must not be the username'],
+    [
+      { username: 'pw-is-name', password: 'PW-IS-NAME' },
+      'password',
+      'password must not be the username',
+    ],
     [
       { username: 'a b' },
       'username',
@@ -69,22 +79,27 @@ describe('admin users', () => {
     [{ role: 'root' }, 'role', 'role must be one of the following values: user, admin'],
     [{ enabled: 'true' }, 'enabled', 'enabled must be a boolean value'],
     [{ password: 12345678 }, 'password', 'password must be a string'],
-  ])('should answer 400 with a field message when the body is %j', async (fields, field, message) => {
-    const res = await createUser(t.server, { username: 'validation', ...fields }).expect(400);
-    expect(res.body).toEqual({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: `Invalid ${field}`,
-      fields: { [field]: [message] },
-    });
-  });
+  ])(
+    'should answer 400 with a field message when the body is %j',
+    async (fields, field, message) => {
+      const res = await createUser(t.server, { username: 'validation', ...fields }).expect(400);
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `Invalid ${field}`,
+        fields: { [field]: [message] },
+      });
+    },
+  );
 
   it('should keep spaces in a password as typed when it is set', async () => {
     const { body } = await createUser(t.server, {
       username: 'spaces',
       password: `  ${STRONG_PASSWORD}  `,
     }).expect(201);
-    const [row] = await t.dataSource.query('SELECT password_hash FROM users WHERE id = ?', [body.id]);
+    const [row] = await t.dataSource.query('SELECT password_hash FROM users WHERE id = ?', [
+      body.id,
+    ]);
     const { verifyPassword } = await import('../src/users/password');
     await expect(verifyPassword(row.password_hash, `  ${STRONG_PASSWORD}  `)).resolves.toBe(true);
     await expect(verifyPassword(row.password_hash, STRONG_PASSWORD)).resolves.toBe(false);
@@ -102,7 +117,12 @@ describe('admin users', () => {
       .set(adminAuth)
       .send({ role: 'admin', enabled: false, email: 'dave@example.com', name: null })
       .expect(200);
-    expect(updated).toEqual({ ...created, role: 'admin', enabled: false, email: 'dave@example.com' });
+    expect(updated).toEqual({
+      ...created,
+      role: 'admin',
+      enabled: false,
+      email: 'dave@example.com',
+    });
 
     await request(t.server).delete(`/admin/users/${created.id}`).set(adminAuth).expect(204, '');
     await request(t.server)
@@ -113,22 +133,32 @@ describe('admin users', () => {
 
   it('should replace the password hash when a patch sets a new password', async () => {
     const { body: created } = await createUser(t.server, { username: 'erin' }).expect(201);
-    const [before] = await t.dataSource.query('SELECT password_hash FROM users WHERE id = ?', [created.id]);
+    const [before] = await t.dataSource.query('SELECT password_hash FROM users WHERE id = ?', [
+      created.id,
+    ]);
     await request(t.server)
       .patch(`/admin/users/${created.id}`)
       .set(adminAuth)
       .send({ password: 'another-quiet-harbour-7' })
       .expect(200);
-    const [after] = await t.dataSource.query('SELECT password_hash FROM users WHERE id = ?', [created.id]);
+    const [after] = await t.dataSource.query('SELECT password_hash FROM users WHERE id = ?', [
+      created.id,
+    ]);
     expect(after.password_hash).not.toBe(before.password_hash);
   });
 
   it.each([
     [{ role: null }, 'role', 'role must be one of the following values: user, admin'],
-    [{ password: 'qwerty123' }, 'password', 'password is too common; choose a less predictable one'],
+    [
+      { password: 'qwerty123' },
+      'password',
+      'password is too common; choose a less predictable one',
+    ],
     [{ username: null }, 'username', 'username must be a string'],
   ])('should answer 400 when a patch is %j', async (fields, field, message) => {
-    const { body: created } = await createUser(t.server, { username: `patch-${field}` }).expect(201);
+    const { body: created } = await createUser(t.server, { username: `patch-${field}` }).expect(
+      201,
+    );
     const res = await request(t.server)
       .patch(`/admin/users/${created.id}`)
       .set(adminAuth)

@@ -8,7 +8,11 @@ export function createClient(server: App, fields: Record<string, unknown> = {}) 
   return request(server)
     .post('/admin/clients')
     .set(adminAuth)
-    .send({ client_name: 'Acme Dashboard', redirect_uris: ['https://app.example.com/callback'], ...fields });
+    .send({
+      client_name: 'Acme Dashboard',
+      redirect_uris: ['https://app.example.com/callback'],
+      ...fields,
+    });
 }
 
 export function createUser(server: App, fields: Record<string, unknown> = {}) {
