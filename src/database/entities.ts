@@ -1,6 +1,6 @@
 import { AuthorizationCode } from '../authorization/authorization-code.entity';
 import { Consent } from '../authorization/consent.entity';
-import { LoginAttempt } from '../authorization/login-attempt.entity';
+import { LoginAttempt } from '../users/login-attempt.entity';
 import { Session } from '../authorization/session.entity';
 import { Client } from '../clients/client.entity';
 import { AccessToken } from '../tokens/access-token.entity';

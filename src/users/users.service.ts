@@ -47,6 +47,10 @@ export class UsersService {
     return user;
   }
 
+  findEnabledById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id, enabled: true });
+  }
+
   findByUsername(username: string): Promise<User | null> {
     return this.users.findOneBy({ username: normalizeUsername(username) });
   }

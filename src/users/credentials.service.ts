@@ -1,0 +1,46 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { generateOpaqueSecret } from '../common/crypto';
+import { LoginThrottleService } from './login-throttle.service';
+import { ACCOUNT_RULE, IP_RULE, accountKey, ipKey } from './login-throttle';
+import { hashPassword, verifyPassword } from './password';
+import { User } from './user.entity';
+import { UsersService } from './users.service';
+
+export type CredentialsCheck =
+  | { outcome: 'valid'; user: User }
+  | { outcome: 'invalid' }
+  | { outcome: 'throttled'; retryAfterSeconds: number };
+
+// Checks a username and password for the hosted login and the password grant alike. Unknown user,
+// wrong password and disabled account give the same answer after the same work: an unknown user
+// is verified against a dummy hash. Failures count per account and per client IP.
+@Injectable()
+export class CredentialsService implements OnModuleInit {
+  private dummyHash = '';
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly throttle: LoginThrottleService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.dummyHash = await hashPassword(generateOpaqueSecret());
+  }
+
+  async check(username: string, password: string, clientIp: string): Promise<CredentialsCheck> {
+    const keys = [accountKey(username), ipKey(clientIp)];
+    const retryAfterSeconds = await this.throttle.retryAfterSeconds(keys);
+    if (retryAfterSeconds > 0) {
+      return { outcome: 'throttled', retryAfterSeconds };
+    }
+    const user = await this.users.findByUsername(username);
+    const passwordMatches = await verifyPassword(user?.passwordHash ?? this.dummyHash, password);
+    if (!user || !passwordMatches || !user.enabled) {
+      await this.throttle.recordFailure(keys[0], ACCOUNT_RULE);
+      await this.throttle.recordFailure(keys[1], IP_RULE);
+      return { outcome: 'invalid' };
+    }
+    await this.throttle.reset(keys[0]);
+    return { outcome: 'valid', user };
+  }
+}
