@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthorizationModule } from './authorization/authorization.module';
 import { ClientsModule } from './clients/clients.module';
 import { AccessGuard } from './common/access.guard';
 import { loggerParams } from './common/logger';
@@ -29,6 +30,7 @@ export class AppModule {
         DatabaseModule,
         UsersModule,
         ClientsModule,
+        AuthorizationModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 // Server-side browser sessions, shared by every instance that uses the same database.
 @Entity('sessions')
 export class Session {
-  // SHA-256 (hex) of the session id carried by the cookie.
+  // HMAC-SHA-256 (hex, keyed with SESSION_SECRET) of the session id carried by the cookie.
   @PrimaryColumn({ type: 'varchar', length: 64 })
   idHash!: string;
 
@@ -18,4 +18,8 @@ export class Session {
 
   @Column({ type: 'datetime' })
   updatedAt!: Date;
+
+  // Incremented by every write; a write names the version it read (optimistic concurrency).
+  @Column({ type: 'int' })
+  version!: number;
 }

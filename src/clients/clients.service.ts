@@ -47,6 +47,11 @@ export class ClientsService {
     });
   }
 
+  // The client an OAuth request names, if it exists and is enabled.
+  findEnabled(clientId: string): Promise<Client | null> {
+    return this.clients.findOneBy({ clientId, enabled: true });
+  }
+
   async get(clientId: string): Promise<Client> {
     const client = await this.clients.findOneBy({ clientId });
     if (!client) {

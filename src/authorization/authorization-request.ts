@@ -1,0 +1,130 @@
+import { OAuthError } from '../common/oauth-error';
+import { scopeProblem } from '../clients/client-metadata';
+import { isWellFormedPkceValue } from './pkce';
+
+export type RawParams = Record<string, unknown>;
+
+export type ClientForAuthorization = {
+  clientId: string;
+  redirectUris: string[];
+  grantTypes: string[];
+  scope: string;
+  requirePkce: boolean;
+  isPublic: boolean;
+};
+
+export type AuthorizationRequest = {
+  clientId: string;
+  redirectUri: string;
+  scope: string[];
+  state: string | null;
+  codeChallenge: string | null;
+};
+
+// Every OAuth parameter is one string. Express turns `a=1&a=2`, `a[]=1` or `a[x]=1` into arrays
+// and objects: those are refused, never "first wins".
+export function readParam(params: RawParams, name: string): string | undefined {
+  const value = params[name];
+  if (value === undefined || typeof value === 'string') {
+    return value === '' ? undefined : value;
+  }
+  throw new OAuthError('invalid_request', `${name} must be given once, as a single value`);
+}
+
+// RFC 6749 §3.1.2.3: an exact, byte-for-byte match with a registered URI; when the request names
+// none, the client must have exactly one. Failures here are never redirected.
+export function resolveRedirectUri(client: ClientForAuthorization, requested: string | undefined) {
+  if (requested === undefined) {
+    if (client.redirectUris.length === 1) {
+      return client.redirectUris[0];
+    }
+    throw new OAuthError('invalid_request', 'redirect_uri is required for this client');
+  }
+  if (!client.redirectUris.includes(requested)) {
+    throw new OAuthError('invalid_request', 'redirect_uri is not registered for this client');
+  }
+  return requested;
+}
+
+// RFC 6749 §4.1.1 and RFC 7636 §4.3, checked in the order of §4.1.2.1 once the client and its
+// redirect URI are known; every failure is redirected to that URI with the state.
+export function validateAuthorizationRequest(
+  client: ClientForAuthorization,
+  redirectUri: string,
+  params: RawParams,
+): AuthorizationRequest {
+  const stateValue = params.state;
+  const redirect = { redirectUri, state: typeof stateValue === 'string' ? stateValue : null };
+  const fail = (code: ConstructorParameters<typeof OAuthError>[0], description: string) =>
+    new OAuthError(code, description, 400, redirect);
+  const read = (name: string) => {
+    try {
+      return readParam(params, name);
+    } catch (error) {
+      throw fail('invalid_request', (error as OAuthError).description);
+    }
+  };
+
+  const state = read('state') ?? null;
+  const responseType = read('response_type');
+  if (responseType === undefined) {
+    throw fail('invalid_request', 'response_type is required');
+  }
+  if (responseType !== 'code') {
+    throw fail('unsupported_response_type', 'only response_type=code is supported');
+  }
+  if (!client.grantTypes.includes('authorization_code')) {
+    throw fail('unauthorized_client', 'this client may not use the authorization code grant');
+  }
+  const scope = resolveScope(read('scope'), client.scope);
+  if (typeof scope === 'string') {
+    throw fail('invalid_scope', scope);
+  }
+  const codeChallenge = read('code_challenge');
+  const method = read('code_challenge_method');
+  const pkceProblem = checkPkce(codeChallenge, method, client.isPublic || client.requirePkce);
+  if (pkceProblem) {
+    throw fail('invalid_request', pkceProblem);
+  }
+  return {
+    clientId: client.clientId,
+    redirectUri,
+    scope,
+    state,
+    codeChallenge: codeChallenge ?? null,
+  };
+}
+
+// RFC 6749 §3.3: omitted means the client's registered scopes; otherwise a subset of them.
+function resolveScope(requested: string | undefined, allowed: string): string[] | string {
+  const allowedScopes = allowed.split(' ').filter(Boolean);
+  if (requested === undefined) {
+    return allowedScopes;
+  }
+  if (scopeProblem(requested)) {
+    return 'scope must be space-separated scope tokens';
+  }
+  const scopes = [...new Set(requested.split(' '))];
+  const unknown = scopes.filter((scope) => !allowedScopes.includes(scope));
+  return unknown.length > 0 ? 'scope exceeds what this client may request' : scopes;
+}
+
+// PKCE with S256 only: `plain` (and a challenge without a method, which means plain) is refused.
+function checkPkce(
+  challenge: string | undefined,
+  method: string | undefined,
+  required: boolean,
+): string | undefined {
+  if (challenge === undefined) {
+    if (method !== undefined) {
+      return 'code_challenge_method given without code_challenge';
+    }
+    return required ? 'code_challenge is required (PKCE with S256)' : undefined;
+  }
+  if (method !== 'S256') {
+    return 'code_challenge_method must be S256';
+  }
+  return isWellFormedPkceValue(challenge)
+    ? undefined
+    : 'code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]';
+}

@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Client } from '../clients/client.entity';
+import { ClientsService } from '../clients/clients.service';
+import { OAuthError } from '../common/oauth-error';
+import { Env } from '../config/env.validation';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { AuthorizationCodesService } from './authorization-codes.service';
+import {
+  AuthorizationRequest,
+  RawParams,
+  readParam,
+  resolveRedirectUri,
+  validateAuthorizationRequest,
+} from './authorization-request';
+import { ConsentsService } from './consents.service';
+import { PageError } from './page-error';
+import { appendQuery } from './redirect-uri';
+import { BrowserSession, PendingAuthorization, SessionService } from './session.service';
+
+export const LOGIN_PATH = '/login';
+export const consentPath = (requestId: string) => `/consent?request=${requestId}`;
+
+export type ConsentPrompt = { pending: PendingAuthorization; client: Client; user: User };
+
+const requestGone = () =>
+  new PageError(
+    400,
+    'Request expired',
+    'This authorization request has expired or was already answered. Go back to the application and start again.',
+  );
+
+// The authorization endpoint (RFC 6749 §4.1.1-4.1.2) with hosted login and consent: each method
+// answers where the browser goes next.
+@Injectable()
+export class AuthorizationService {
+  private readonly issuer: string;
+
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly users: UsersService,
+    private readonly consents: ConsentsService,
+    private readonly codes: AuthorizationCodesService,
+    private readonly sessions: SessionService,
+    config: ConfigService<Env, true>,
+  ) {
+    this.issuer = config.get('ISSUER', { infer: true });
+  }
+
+  async authorize(params: RawParams, session: BrowserSession): Promise<string> {
+    const client = await this.verifiedClient(readParam(params, 'client_id'));
+    const redirectUri = resolveRedirectUri(client, readParam(params, 'redirect_uri'));
+    const request = validateAuthorizationRequest(client, redirectUri, params);
+    const user = await this.signedInUser(session);
+    if (user && (await this.consentGiven(user, client, request.scope))) {
+      return this.issueCode(request, user);
+    }
+    // Signed out: sign in, then come back to this request. Signed in: ask for consent.
+    const pending = this.sessions.addPending(session, request);
+    if (!user) {
+      session.data.resumeAfterLogin = pending.id;
+    }
+    await this.sessions.save(session);
+    return user ? consentPath(pending.id) : LOGIN_PATH;
+  }
+
+  // Where the browser goes right after sign-in: on with the request that sent it to the login
+  // page, if there is one.
+  async resumeAfterLogin(session: BrowserSession): Promise<string> {
+    const pending = this.sessions.findPending(session, session.data.resumeAfterLogin);
+    delete session.data.resumeAfterLogin;
+    const client = pending && (await this.clients.findEnabled(pending.clientId));
+    const user = await this.signedInUser(session);
+    if (pending && client && user && (await this.consentGiven(user, client, pending.scope))) {
+      this.sessions.takePending(session, pending.id);
+      await this.sessions.save(session);
+      return this.issueCode(pending, user);
+    }
+    await this.sessions.save(session);
+    return pending && client ? consentPath(pending.id) : LOGIN_PATH;
+  }
+
+  // The application a pending login is for, shown on the login page.
+  async loginClientName(session: BrowserSession): Promise<string | null> {
+    const pending = this.sessions.findPending(session, session.data.resumeAfterLogin);
+    const client = pending && (await this.clients.findEnabled(pending.clientId));
+    return client ? client.clientName : null;
+  }
+
+  async signedInUser(session: BrowserSession): Promise<User | null> {
+    return session.userId === null ? null : this.users.findEnabledById(session.userId);
+  }
+
+  async consentPrompt(
+    session: BrowserSession,
+    requestId: string | undefined,
+  ): Promise<ConsentPrompt> {
+    const user = await this.signedInUser(session);
+    const pending = this.sessions.findPending(session, requestId);
+    const client = pending && (await this.clients.findEnabled(pending.clientId));
+    if (!user || !pending || !client) {
+      throw requestGone();
+    }
+    return { pending, client, user };
+  }
+
+  // The user's decision on the pending request, read from the session (never from the form) and
+  // usable once.
+  async decide(session: BrowserSession, requestId: string | undefined, decision: unknown) {
+    const { pending, user } = await this.consentPrompt(session, requestId);
+    if (decision !== 'approve' && decision !== 'deny') {
+      throw new PageError(400, 'No decision', 'Choose Approve or Deny.');
+    }
+    this.sessions.takePending(session, pending.id);
+    await this.sessions.save(session);
+    if (decision === 'deny') {
+      throw new OAuthError('access_denied', 'the user denied the request', 400, {
+        redirectUri: pending.redirectUri,
+        state: pending.state,
+      });
+    }
+    await this.consents.remember(user.id, pending.clientId, pending.scope);
+    return this.issueCode(pending, user);
+  }
+
+  errorRedirect(error: OAuthError): string {
+    const { redirectUri, state } = error.redirect as NonNullable<OAuthError['redirect']>;
+    return appendQuery(redirectUri, {
+      error: error.code,
+      error_description: error.description,
+      state,
+      iss: this.issuer,
+    });
+  }
+
+  private async verifiedClient(clientId: string | undefined): Promise<Client> {
+    if (clientId === undefined) {
+      throw new OAuthError('invalid_request', 'client_id is required');
+    }
+    const client = await this.clients.findEnabled(clientId);
+    if (!client) {
+      throw new OAuthError('invalid_client', 'unknown or disabled client');
+    }
+    return client;
+  }
+
+  // No consent page when the client is first-party (skip_consent) or the user already approved
+  // every requested scope for it.
+  private async consentGiven(user: User, client: Client, scope: string[]): Promise<boolean> {
+    return client.skipConsent || this.consents.covers(user.id, client.clientId, scope);
+  }
+
+  private async issueCode(request: AuthorizationRequest, user: User): Promise<string> {
+    const code = await this.codes.issue({ ...request, userId: user.id });
+    return appendQuery(request.redirectUri, { code, state: request.state, iss: this.issuer });
+  }
+}

@@ -1,0 +1,59 @@
+import { Controller, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AuthorizationService } from './authorization.service';
+import { CsrfGuard } from './csrf.guard';
+import { HostedPagesFilter } from './hosted-pages.filter';
+import { PagesService } from './pages.service';
+import { describeScope } from './scope-descriptions';
+import { BrowserSession } from './session.service';
+
+// The consent page: which application (its name and where it sends you back) asks for what.
+// The decision names only the pending request; client, redirect URI and scope are read from the
+// session.
+@ApiExcludeController()
+@Controller('consent')
+@UseFilters(HostedPagesFilter)
+export class ConsentController {
+  constructor(
+    private readonly authorization: AuthorizationService,
+    private readonly pages: PagesService,
+  ) {}
+
+  @Get()
+  async show(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const session = request.browserSession as BrowserSession;
+    const { pending, client, user } = await this.authorization.consentPrompt(
+      session,
+      readPageParam(request.query, 'request'),
+    );
+    this.pages.render(response, 200, 'consent', {
+      title: 'Allow access?',
+      clientName: client.clientName,
+      redirectHost: new URL(pending.redirectUri).host,
+      // Every token tells the application who you are (GET /api/me), whatever the scope.
+      scopes: ['See your username', ...pending.scope.map(describeScope)],
+      username: user.username,
+      csrfToken: session.data.csrfToken,
+      requestId: pending.id,
+    });
+  }
+
+  @Post()
+  @UseGuards(CsrfGuard)
+  async decide(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const body = request.body as Record<string, unknown>;
+    const location = await this.authorization.decide(
+      request.browserSession as BrowserSession,
+      readPageParam(body, 'request'),
+      body.decision,
+    );
+    response.status(303).location(location).end();
+  }
+}
+
+// A repeated or structured value never names a pending request.
+function readPageParam(params: Record<string, unknown>, name: string): string | undefined {
+  const value = params[name];
+  return typeof value === 'string' ? value : undefined;
+}

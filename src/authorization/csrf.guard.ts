@@ -1,0 +1,27 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import { PageError } from './page-error';
+
+// Every state-changing form carries the session's CSRF token (synchroniser token pattern).
+@Injectable()
+export class CsrfGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<Request>();
+    const expected = request.browserSession?.data.csrfToken;
+    const given: unknown = (request.body as Record<string, unknown> | undefined)?.csrf_token;
+    if (
+      expected === undefined ||
+      typeof given !== 'string' ||
+      given.length !== expected.length ||
+      !timingSafeEqual(Buffer.from(given), Buffer.from(expected))
+    ) {
+      throw new PageError(
+        403,
+        'Form expired',
+        'This form has expired. Go back, reload the page and try again.',
+      );
+    }
+    return true;
+  }
+}

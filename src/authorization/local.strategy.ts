@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { AuthGuard, PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { Strategy } from 'passport-local';
+import { CredentialsService } from '../users/credentials.service';
+import { User } from '../users/user.entity';
+
+export class LoginRejected extends Error {
+  constructor(readonly retryAfterSeconds?: number) {
+    super(retryAfterSeconds ? 'too many attempts' : 'invalid credentials');
+  }
+}
+
+export function clientIp(request: Request): string {
+  return request.ip ?? request.socket.remoteAddress ?? 'unknown';
+}
+
+// passport-local over the `username` and `password` form fields, checked by CredentialsService
+// (argon2id, dummy hash for unknown users, throttling shared with the password grant).
+@Injectable()
+export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
+  constructor(private readonly credentials: CredentialsService) {
+    super({ passReqToCallback: true });
+  }
+
+  async validate(request: Request, username: unknown, password: unknown): Promise<User> {
+    if (typeof username !== 'string' || typeof password !== 'string') {
+      throw new LoginRejected();
+    }
+    const result = await this.credentials.check(username, password, clientIp(request));
+    if (result.outcome === 'valid') {
+      return result.user;
+    }
+    throw new LoginRejected(result.outcome === 'throttled' ? result.retryAfterSeconds : undefined);
+  }
+}
+
+@Injectable()
+export class LocalAuthGuard extends AuthGuard('local') {
+  // passport-local fails (without calling validate) when a field is missing: same answer.
+  override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
+    if (error) {
+      throw error instanceof Error ? error : new LoginRejected();
+    }
+    if (!user) {
+      throw new LoginRejected();
+    }
+    return user;
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AuthorizationService } from './authorization.service';
+import { LoginRejected } from './local.strategy';
+import { PagesService } from './pages.service';
+import { BrowserSession, SessionService } from './session.service';
+
+export const INVALID_CREDENTIALS = 'Invalid username or password.';
+
+// The sign-in form, first shown and after a rejected attempt. The session is stored before the
+// form goes out, so the CSRF token in it is bound to a session the POST can find.
+@Injectable()
+export class LoginPage {
+  constructor(
+    private readonly authorization: AuthorizationService,
+    private readonly sessions: SessionService,
+    private readonly pages: PagesService,
+  ) {}
+
+  async render(
+    session: BrowserSession,
+    response: Response,
+    status = 200,
+    error: string | null = null,
+    username = '',
+  ): Promise<void> {
+    if (session.version === null) {
+      await this.sessions.save(session);
+    }
+    this.pages.render(response, status, 'login', {
+      title: 'Sign in',
+      clientName: await this.authorization.loginClientName(session),
+      csrfToken: session.data.csrfToken,
+      error,
+      username,
+    });
+  }
+
+  // Unknown user, wrong password and disabled account read the same; only throttling differs.
+  async renderRejected(request: Request, response: Response, rejection: LoginRejected) {
+    const body = request.body as Record<string, unknown> | undefined;
+    const username = typeof body?.username === 'string' ? body.username : '';
+    const session = request.browserSession as BrowserSession;
+    if (rejection.retryAfterSeconds === undefined) {
+      await this.render(session, response, 400, INVALID_CREDENTIALS, username);
+      return;
+    }
+    const minutes = Math.ceil(rejection.retryAfterSeconds / 60);
+    response.setHeader('Retry-After', String(rejection.retryAfterSeconds));
+    await this.render(
+      session,
+      response,
+      429,
+      `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      username,
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import { Controller, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { User } from '../users/user.entity';
+import { AuthorizationService } from './authorization.service';
+import { CsrfGuard } from './csrf.guard';
+import { HostedPagesFilter } from './hosted-pages.filter';
+import { LocalAuthGuard } from './local.strategy';
+import { LoginPage } from './login-page';
+import { PagesService } from './pages.service';
+import { SessionMiddleware } from './session.middleware';
+import { BrowserSession, SessionService } from './session.service';
+
+// Hosted sign-in and sign-out. After a POST the browser is always sent on with 303, to a
+// server-side continuation (the pending authorization request), never to a URL from the request.
+@ApiExcludeController()
+@Controller()
+@UseFilters(HostedPagesFilter)
+export class LoginController {
+  constructor(
+    private readonly authorization: AuthorizationService,
+    private readonly sessions: SessionService,
+    private readonly sessionCookie: SessionMiddleware,
+    private readonly loginPage: LoginPage,
+    private readonly pages: PagesService,
+  ) {}
+
+  @Get('login')
+  async showLogin(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const session = request.browserSession as BrowserSession;
+    const user = await this.authorization.signedInUser(session);
+    if (!user) {
+      await this.loginPage.render(session, response);
+      return;
+    }
+    this.pages.render(response, 200, 'signed-in', {
+      title: 'Signed in',
+      username: user.username,
+      csrfToken: session.data.csrfToken,
+    });
+  }
+
+  // CsrfGuard runs first, so a forged form never reaches the password check or its counters.
+  @Post('login')
+  @UseGuards(CsrfGuard, LocalAuthGuard)
+  async login(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const user = request.user as User;
+    const session = await this.sessions.signIn(request.browserSession as BrowserSession, user.id);
+    this.sessionCookie.sendCookieIfNew(response, session);
+    const location = await this.authorization.resumeAfterLogin(session);
+    response.status(303).location(location).end();
+  }
+
+  @Post('logout')
+  @UseGuards(CsrfGuard)
+  async logout(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.sessions.destroy(request.browserSession as BrowserSession);
+    this.sessionCookie.clearCookie(response);
+    response.status(303).location('/login').end();
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import Handlebars from 'handlebars';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export type PageName = 'login' | 'consent' | 'signed-in' | 'error';
+
+// The package root holds views/ and public/, both from src/ (tests) and dist/src/ (built).
+export function packageRoot(from = __dirname): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new Error(`package.json not found above ${from}`);
+    }
+    dir = parent;
+  }
+  return dir;
+}
+
+// Server-rendered pages. Handlebars escapes every {{value}}, so a client name or a reflected
+// parameter cannot become markup.
+@Injectable()
+export class PagesService {
+  private readonly templates = new Map<string, Handlebars.TemplateDelegate>();
+  private readonly layout: Handlebars.TemplateDelegate;
+
+  constructor() {
+    const dir = join(packageRoot(), 'views');
+    const handlebars = Handlebars.create();
+    for (const file of readdirSync(dir).filter((name) => name.endsWith('.hbs'))) {
+      const template = handlebars.compile(readFileSync(join(dir, file), 'utf8'), { strict: true });
+      this.templates.set(file.replace(/\.hbs$/, ''), template);
+    }
+    this.layout = this.templates.get('layout') as Handlebars.TemplateDelegate;
+  }
+
+  render(response: Response, status: number, page: PageName, context: Record<string, unknown>) {
+    const body = (this.templates.get(page) as Handlebars.TemplateDelegate)(context);
+    response
+      .status(status)
+      .type('html')
+      .send(this.layout({ title: context.title, body }));
+  }
+}

@@ -1,0 +1,31 @@
+import { isWellFormedPkceValue, verifyPkce } from './pkce';
+
+// RFC 7636 Appendix B
+const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+
+describe('verifyPkce', () => {
+  it.each([
+    { verifier, challenge, expected: true },
+    { verifier, challenge: challenge.slice(0, -1), expected: false },
+    { verifier, challenge: verifier, expected: false },
+    { verifier: `${verifier}x`, challenge, expected: false },
+    { verifier: 'short', challenge, expected: false },
+  ])('should return $expected for $verifier / $challenge', ({ verifier, challenge, expected }) => {
+    expect(verifyPkce(verifier, challenge)).toBe(expected);
+  });
+});
+
+describe('isWellFormedPkceValue', () => {
+  it.each([
+    { value: challenge, expected: true },
+    { value: 'a'.repeat(43), expected: true },
+    { value: 'a'.repeat(128), expected: true },
+    { value: 'a'.repeat(42), expected: false },
+    { value: 'a'.repeat(129), expected: false },
+    { value: `${'a'.repeat(42)}=`, expected: false },
+    { value: `${'a'.repeat(42)}+`, expected: false },
+  ])('should return $expected for $value', ({ value, expected }) => {
+    expect(isWellFormedPkceValue(value)).toBe(expected);
+  });
+});

@@ -1,0 +1,11 @@
+// How each scope reads on the consent page.
+const DESCRIPTIONS: Record<string, string> = {
+  profile: 'See your name',
+  email: 'See your email address',
+  admin: 'Administer this Portcullis server: manage users and applications',
+  offline_access: 'Stay connected when you are not using it',
+};
+
+export function describeScope(scope: string): string {
+  return DESCRIPTIONS[scope] ?? `Use the "${scope}" permission`;
+}

@@ -1,0 +1,77 @@
+import { createHash, randomBytes } from 'node:crypto';
+import request, { Response } from 'supertest';
+import type { App } from 'supertest/types';
+
+// What every hosted page and authorization response is sent with (SECURITY.md).
+export const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  pragma: 'no-cache',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy':
+    "default-src 'none';style-src 'self';img-src 'self';base-uri 'none';frame-ancestors 'none'",
+};
+
+// A browser over supertest: keeps the session cookie it is given (or told to forget) and reads
+// the CSRF token of the last form it saw.
+export class Browser {
+  cookie: string | null = null;
+  private csrfToken: string | null = null;
+
+  constructor(
+    private readonly server: App,
+    readonly cookieName = 'portcullis',
+  ) {}
+
+  async get(path: string): Promise<Response> {
+    return this.keep(await this.with(request(this.server).get(path)));
+  }
+
+  async post(path: string, form: Record<string, string | string[]>): Promise<Response> {
+    return this.keep(await this.with(request(this.server).post(path).type('form').send(form)));
+  }
+
+  // The CSRF token of the last page, for a form post.
+  get csrf(): string {
+    if (this.csrfToken === null) {
+      throw new Error('no form with a CSRF token seen yet');
+    }
+    return this.csrfToken;
+  }
+
+  async signIn(username: string, password: string): Promise<Response> {
+    await this.get('/login');
+    return this.post('/login', { csrf_token: this.csrf, username, password });
+  }
+
+  private with(test: request.Test): request.Test {
+    return this.cookie === null ? test : test.set('Cookie', `${this.cookieName}=${this.cookie}`);
+  }
+
+  private keep(res: Response): Response {
+    const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    for (const header of setCookie) {
+      const [pair] = header.split(';');
+      const [name, value] = pair.split('=');
+      if (name === this.cookieName) {
+        this.cookie = value === '' ? null : value;
+      }
+    }
+    const token = /name="csrf_token" value="([^"]+)"/.exec(res.text ?? '');
+    if (token) {
+      this.csrfToken = token[1];
+    }
+    return res;
+  }
+}
+
+export function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+// The query parameters of a redirect's Location.
+export function redirectParams(res: Response): Record<string, string> {
+  return Object.fromEntries(new URL(res.headers.location).searchParams);
+}
