@@ -66,6 +66,43 @@ describe('logs', () => {
         .status,
     ).toBe(401);
 
+    // The hosted login and an authorization response: the password, the session cookie and the
+    // code in the Location header stay out of the logs.
+    const { client_id: firstParty } = (await (
+      await call('POST', '/admin/clients', {
+        client_name: 'First party',
+        redirect_uris: ['https://logged.example.com/cb'],
+        skip_consent: true,
+      })
+    ).json()) as Record<string, string>;
+    const loginPage = await fetch(`${server.baseUrl}/login`);
+    const sessionCookie = (loginPage.headers.get('set-cookie') ?? '').split(';')[0];
+    const csrfToken = /name="csrf_token" value="([^"]+)"/.exec(await loginPage.text())?.[1] ?? '';
+    const login = await fetch(`${server.baseUrl}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Cookie: sessionCookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        csrf_token: csrfToken,
+        username: 'logged',
+        password: STRONG_PASSWORD,
+      }),
+    });
+    expect(login.status).toBe(303);
+    const signedInCookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const authorized = await fetch(
+      `${server.baseUrl}/oauth/authorize?${new URLSearchParams({
+        response_type: 'code',
+        client_id: firstParty,
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).toString()}`,
+      { redirect: 'manual', headers: { Cookie: signedInCookie } },
+    );
+    expect(authorized.status).toBe(303);
+    const code = new URL(authorized.headers.get('location') ?? '').searchParams.get('code');
+    expect(code).toMatch(/^[\w-]{43}$/);
+
     await new Promise((resolve) => setTimeout(resolve, 200));
     const output = server.output();
     const requestLines = output
@@ -79,6 +116,7 @@ describe('logs', () => {
         [`/admin/clients/${clientId}/secret`, 200],
         ['/health/live?access_token=%5Bredacted%5D&code=%5Bredacted%5D&verbose=1', 200],
         ['/admin/users', 401],
+        ['/login', 303],
       ]),
     );
     for (const secret of [
@@ -90,6 +128,10 @@ describe('logs', () => {
       'query-token-value',
       'query-code-value',
       'wrong-key-value',
+      sessionCookie.split('=')[1],
+      signedInCookie.split('=')[1],
+      csrfToken,
+      code as string,
     ]) {
       expect(output).not.toContain(secret);
     }

@@ -51,6 +51,13 @@ export function loggerParams(level: string, destination: 1 | 2): Params {
           url: redactUrl(req.url ?? ''),
           remoteAddress: req.socket?.remoteAddress,
         }),
+        // The status, and where a redirect went with its secrets (an authorization code) removed.
+        res: (res: { statusCode?: number; headers?: Record<string, unknown> }) => {
+          const location = res.headers?.location;
+          return typeof location === 'string'
+            ? { statusCode: res.statusCode, location: redactUrl(location) }
+            : { statusCode: res.statusCode };
+        },
       },
       stream: pino.destination({ dest: destination, sync: destination === 2 }),
     },
