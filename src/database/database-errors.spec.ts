@@ -28,6 +28,20 @@ describe('database errors', () => {
     },
     { error: named('CannotExecuteNotConnectedError'), unique: false, unavailable: true },
     { error: named('ConnectionIsNotSetError'), unique: false, unavailable: true },
+    {
+      error: new TypeError('The database connection is not open'),
+      unique: false,
+      unavailable: true,
+    },
+    { error: new TypeError('boom'), unique: false, unavailable: false },
+    {
+      error: Object.assign(named('TypeORMError'), {
+        message: 'Connection is not established with mysql database',
+      }),
+      unique: false,
+      unavailable: true,
+    },
+    { error: named('TypeORMError'), unique: false, unavailable: false },
     { error: new Error('boom'), unique: false, unavailable: false },
     { error: null, unique: false, unavailable: false },
     { error: 'a string', unique: false, unavailable: false },

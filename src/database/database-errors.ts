@@ -41,7 +41,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (code !== undefined && (UNAVAILABLE.has(code) || code.startsWith('SQLITE_IOERR'))) {
     return true;
   }
-  // TypeORM refuses queries on a data source that is not (or no longer) connected.
-  const name = (error as { name?: unknown } | null)?.name;
-  return name === 'ConnectionIsNotSetError' || name === 'CannotExecuteNotConnectedError';
+  // TypeORM refuses queries on a data source that is not (or no longer) connected (the MySQL
+  // driver says so in a plain TypeORMError), and better-sqlite3 those on a closed database file.
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return (
+    name === 'ConnectionIsNotSetError' ||
+    name === 'CannotExecuteNotConnectedError' ||
+    (name === 'TypeORMError' && message === 'Connection is not established with mysql database') ||
+    (name === 'TypeError' && message === 'The database connection is not open')
+  );
 }
