@@ -71,10 +71,18 @@ describe('authorization endpoint', () => {
       ['the redirect URI adds a query', { redirect_uri: `${CALLBACK}?next=evil` }],
       ['the redirect URI is another host', { redirect_uri: 'https://evil.example/callback' }],
       ['the redirect URI is omitted and two are registered', { redirect_uri: undefined }],
+      ['the client_id has a trailing space', { client_id: 'X ' }, 'invalid_client'],
+      [
+        'the redirect URI is wrong and everything else too',
+        { redirect_uri: 'https://evil.example/cb', response_type: 'token', scope: 'admin' },
+      ],
     ])(
       'should answer 400 with an error page when %s',
-      async (_case, overrides, code = 'invalid_request') => {
-        const res = await authorize(overrides);
+      async (_case, overrides: Record<string, string | undefined>, code = 'invalid_request') => {
+        // 'X ' stands for the real client id with a trailing space (not known when this is read).
+        const given =
+          overrides.client_id === 'X ' ? { ...overrides, client_id: `${clientId} ` } : overrides;
+        const res = await authorize(given);
         expect(res.status).toBe(400);
         expect(res.headers.location).toBeUndefined();
         expect(res.headers).toMatchObject(PAGE_HEADERS);
@@ -178,6 +186,39 @@ describe('authorization endpoint', () => {
         expect(redirectParams(res)).toMatchObject({ error: 'invalid_request', iss: ISSUER });
       },
     );
+
+    it('should answer invalid_request for a structured parameter in the query', async () => {
+      const params = validParams({ scope: undefined });
+      const res = await browser.get(`/oauth/authorize?${query(params)}&scope[x]=profile`);
+      expect(res.status).toBe(303);
+      expect(redirectParams(res)).toMatchObject({ error: 'invalid_request', state: 'af0ifjsldkj' });
+    });
+
+    it('should answer invalid_request, without echoing it, for a state over 2048 characters', async () => {
+      const res = await authorize({ state: 'x'.repeat(2049) });
+      expect(res.status).toBe(303);
+      expect(redirectParams(res)).toEqual({
+        error: 'invalid_request',
+        error_description: 'state is longer than 2048 characters',
+        iss: ISSUER,
+      });
+    });
+
+    it('should keep five pending requests with the longest states in one session on both engines', async () => {
+      const fresh = new Browser(t.server);
+      for (let i = 0; i < 7; i += 1) {
+        const res = await fresh.get(
+          `/oauth/authorize?${query(validParams({ state: 's'.repeat(2048), scope: 'profile email' }))}`,
+        );
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toBe('/login');
+      }
+    });
+
+    it('should treat an empty state as absent', async () => {
+      const res = await authorize({ state: '', response_type: 'token' });
+      expect(res.headers.location).not.toContain('state=');
+    });
 
     it('should echo the state exactly, and leave it out when none was sent', async () => {
       const state = 'a b&c=d/é<>"\'%20+';

@@ -43,7 +43,7 @@ describe('authorization code flow through login and consent', () => {
     expect(login.text).toContain('Acme Dashboard');
 
     const signedIn = await browser.post('/login', {
-      csrf_token: browser.csrf,
+      ...browser.hidden,
       username: 'alice',
       password: STRONG_PASSWORD,
     });

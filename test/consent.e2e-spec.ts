@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createClient, createUser, STRONG_PASSWORD } from './factories';
-import { Browser, pkcePair, redirectParams } from './helpers/browser';
+import { Browser, PAGE_HEADERS, pkcePair, redirectParams } from './helpers/browser';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
 
 const ISSUER = 'http://localhost:3000';
@@ -60,13 +60,7 @@ describe('consent', () => {
     const start = await browser.get(authorizeUrl(clientId, { scope: 'profile email' }));
     const res = await browser.get(start.headers.location);
     expect(res.status).toBe(200);
-    expect(res.headers).toMatchObject({
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-frame-options': 'DENY',
-      'referrer-policy': 'no-referrer',
-    });
-    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers).toMatchObject(PAGE_HEADERS);
     expect(res.text).toContain(
       '<strong>&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; &quot;Co&quot;</strong>',
     );

@@ -2,6 +2,13 @@ import request from 'supertest';
 import { createClient, createUser, STRONG_PASSWORD } from './factories';
 import { Browser, PAGE_HEADERS, pkcePair } from './helpers/browser';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
+import { accountKey } from '../src/users/login-throttle';
+
+// A date as a parameter for a raw query: TypeORM stores SQLite datetimes as UTC text.
+const sqlDate = (t: TestApp, ms: number) =>
+  t.database.engine === 'mysql'
+    ? new Date(ms)
+    : new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 const SESSION_COOKIE =
   /^portcullis=[\w-]{43}; Max-Age=43200; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/;
@@ -11,18 +18,25 @@ describe('hosted login and sessions', () => {
 
   const failures = async (key: string) => {
     const rows = await t.dataSource.query(
-      t.database.engine === 'mysql'
-        ? 'SELECT failures FROM login_attempts WHERE `key` = ?'
-        : 'SELECT failures FROM login_attempts WHERE "key" = ?',
+      `SELECT failures FROM login_attempts WHERE ${quotedKey} = ?`,
       [key],
     );
     return rows.length === 0 ? 0 : Number(rows[0].failures);
   };
+  // Moves a key's window and lockout into the past, as if 15 minutes had gone by.
+  const endLockout = (key: string) =>
+    t.dataSource.query(
+      `UPDATE login_attempts SET locked_until = ?, window_started_at = ? WHERE ${quotedKey} = ?`,
+      [sqlDate(t, Date.now() - 1000), sqlDate(t, Date.now() - 901_000), key],
+    );
   const isSignedIn = async (browser: Browser) =>
     (await browser.get('/login')).text.includes('Signed in');
 
+  let quotedKey: string;
+
   beforeAll(async () => {
     t = await createTestApp();
+    quotedKey = t.database.engine === 'mysql' ? '`key`' : '"key"';
     await createUser(t.server, { username: 'alice', email: 'alice@example.com' }).expect(201);
   });
   afterAll(async () => {
@@ -172,23 +186,59 @@ describe('hosted login and sessions', () => {
       expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(900);
       expect(locked.text).toContain('Too many failed attempts. Try again in 15 minutes.');
       expect(locked.headers).toMatchObject(PAGE_HEADERS);
-      expect(await failures('account:erin')).toBe(5);
+      expect(await failures(accountKey('erin'))).toBe(6);
 
-      await t.dataSource.query(
-        'UPDATE login_attempts SET locked_until = ?, window_started_at = ? WHERE failures = 5',
-        [new Date(Date.now() - 1000), new Date(Date.now() - 901_000)].map((date) =>
-          t.database.engine === 'mysql'
-            ? date
-            : date.toISOString().replace('T', ' ').replace('Z', ''),
-        ),
-      );
+      await endLockout(accountKey('erin'));
       const unlocked = await browser.post('/login', {
         csrf_token: browser.csrf,
         username: 'erin',
         password: STRONG_PASSWORD,
       });
       expect(unlocked.status).toBe(303);
-      expect(await failures('account:erin')).toBe(0);
+      expect(await failures(accountKey('erin'))).toBe(0);
+    });
+
+    it('should check at most 5 passwords of an account however many guesses arrive at once', async () => {
+      await createUser(t.server, { username: 'hank' }).expect(201);
+      const browser = new Browser(t.server);
+      await browser.get('/login');
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          browser.post('/login', {
+            csrf_token: browser.csrf,
+            username: 'hank',
+            password: `wrong-password-${i}`,
+          }),
+        ),
+      );
+      const statuses = results.map((res) => res.status);
+      const checked = statuses.filter((status) => status === 400).length;
+      expect(checked).toBeGreaterThanOrEqual(1);
+      expect(checked).toBeLessThanOrEqual(5);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(20 - checked);
+    });
+
+    it('should answer 400 for a username of any length, the same on both engines', async () => {
+      const browser = new Browser(t.server);
+      await browser.get('/login');
+      for (const username of ['a'.repeat(300), 'alice ', ' alice', 'ALICE\u0000']) {
+        const res = await browser.post('/login', {
+          csrf_token: browser.csrf,
+          username,
+          password: STRONG_PASSWORD,
+        });
+        expect(res.status).toBe(400);
+      }
+      expect(await isSignedIn(browser)).toBe(false);
+    });
+
+    it('should not take credentials from the query string', async () => {
+      const browser = new Browser(t.server);
+      await browser.get('/login');
+      const query = new URLSearchParams({ username: 'alice', password: STRONG_PASSWORD });
+      const res = await browser.post(`/login?${query.toString()}`, { csrf_token: browser.csrf });
+      expect(res.status).toBe(400);
+      expect(await isSignedIn(browser)).toBe(false);
     });
 
     it('should lock an unknown account the same way as a known one', async () => {
@@ -215,7 +265,7 @@ describe('hosted login and sessions', () => {
       expect(res.status).toBe(403);
       expect(res.headers).toMatchObject(PAGE_HEADERS);
       expect(res.text).toContain('This form has expired.');
-      expect(await failures('account:gina')).toBe(0);
+      expect(await failures(accountKey('gina'))).toBe(0);
     });
 
     it("should refuse another session's token", async () => {
@@ -231,6 +281,21 @@ describe('hosted login and sessions', () => {
       expect(res.status).toBe(403);
       expect(await isSignedIn(victim)).toBe(false);
     });
+
+    it.each([['é'.repeat(43)], ['\u{1F600}'.repeat(22)], ['x'.repeat(5000)]])(
+      'should answer 403 to a token of odd characters or length (%#)',
+      async (token) => {
+        const browser = new Browser(t.server);
+        await browser.get('/login');
+        const res = await browser.post('/login', {
+          csrf_token: token,
+          username: 'alice',
+          password: STRONG_PASSWORD,
+        });
+        expect(res.status).toBe(403);
+        expect(res.text).toContain('This form has expired.');
+      },
+    );
 
     it('should refuse a login without any session', async () => {
       const res = await request(t.server)
@@ -281,6 +346,17 @@ describe('hosted login and sessions', () => {
       expect(await isSignedIn(browser)).toBe(false);
     });
 
+    it('should start afresh when the stored session data is unreadable', async () => {
+      const browser = new Browser(t.server);
+      await browser.signIn('alice', STRONG_PASSWORD);
+      const before = browser.cookie;
+      await t.dataSource.query("UPDATE sessions SET data = '{\"csrfTok'");
+      const res = await browser.get('/login');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('Sign in');
+      expect(browser.cookie).not.toBe(before);
+    });
+
     it('should end when it expires', async () => {
       const browser = new Browser(t.server);
       await browser.signIn('alice', STRONG_PASSWORD);
@@ -305,12 +381,55 @@ describe('hosted login and sessions', () => {
       const login = await browser.get('/login');
       expect(login.text).toContain('to continue to <strong>Resume &lt;App&gt;</strong>');
       const res = await browser.post('/login', {
-        csrf_token: browser.csrf,
+        ...browser.hidden,
         username: 'alice',
         password: STRONG_PASSWORD,
       });
       expect(res.status).toBe(303);
       expect(res.headers.location).toMatch(/^\/consent\?request=[\w-]{22}$/);
+      expect(res.headers.location).toBe(`/consent?request=${browser.hidden.request}`);
+    });
+
+    it('should resume the request the login form was shown for, not a later one', async () => {
+      const { body: shown } = await createClient(t.server, { client_name: 'Shown' });
+      const { body: later } = await createClient(t.server, {
+        client_name: 'Later',
+        skip_consent: true,
+        redirect_uris: ['https://later.example.com/cb'],
+      });
+      const browser = new Browser(t.server);
+      const authorize = (clientId: string) =>
+        browser.get(
+          `/oauth/authorize?${new URLSearchParams({
+            response_type: 'code',
+            client_id: clientId,
+            code_challenge: pkcePair().challenge,
+            code_challenge_method: 'S256',
+          }).toString()}`,
+        );
+      await authorize(shown.client_id);
+      await browser.get('/login');
+      const form = { ...browser.hidden };
+      await authorize(later.client_id);
+      const res = await browser.post('/login', {
+        ...form,
+        username: 'alice',
+        password: STRONG_PASSWORD,
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe(`/consent?request=${form.request}`);
+    });
+
+    it('should go to the signed-in page when the form names no pending request of this session', async () => {
+      const browser = new Browser(t.server);
+      await browser.get('/login');
+      const res = await browser.post('/login', {
+        ...browser.hidden,
+        request: 'someone-elses-request-id',
+        username: 'alice',
+        password: STRONG_PASSWORD,
+      });
+      expect(res.headers.location).toBe('/login');
     });
   });
 });
@@ -344,7 +463,44 @@ describe('login throttling per IP', () => {
     });
     expect(res.status).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(890);
+
+    // Fifteen minutes later the address may try again.
+    const quotedKey = t.database.engine === 'mysql' ? '`key`' : '"key"';
+    await t.dataSource.query(
+      `UPDATE login_attempts SET locked_until = ?, window_started_at = ? WHERE ${quotedKey} LIKE 'ip:%'`,
+      [sqlDate(t, Date.now() - 1000), sqlDate(t, Date.now() - 901_000)],
+    );
+    const later = await browser.post('/login', {
+      csrf_token: browser.csrf,
+      username: 'alice',
+      password: STRONG_PASSWORD,
+    });
+    expect(later.status).toBe(303);
   });
+});
+
+describe('hosted pages when the database is down', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.dataSource.destroy();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it.each(['/login', '/oauth/authorize?client_id=abc&response_type=code', '/consent?request=x'])(
+    'should answer GET %s with 503 and Retry-After, never a redirect',
+    async (path) => {
+      const res = await request(t.server)
+        .get(path)
+        .set('Cookie', `portcullis=${'a'.repeat(43)}`);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.headers.location).toBeUndefined();
+    },
+  );
 });
 
 describe('session cookie in production', () => {

@@ -21,14 +21,25 @@ export type AuthorizationRequest = {
   codeChallenge: string | null;
 };
 
-// Every OAuth parameter is one string. Express turns `a=1&a=2`, `a[]=1` or `a[x]=1` into arrays
-// and objects: those are refused, never "first wins".
+// Longest value accepted for any parameter: the pending request is kept in the session.
+export const MAX_PARAM_LENGTH = 2048;
+
+// Every OAuth parameter is one string. Express turns `a=1&a=2` (and, in form bodies, `a[]=1` or
+// `a[x]=1`) into arrays and objects; the query parser keeps `a[x]` as a name of its own. All of
+// these are refused, never "first wins". An empty value counts as absent (RFC 6749 §3.1).
 export function readParam(params: RawParams, name: string): string | undefined {
   const value = params[name];
-  if (value === undefined || typeof value === 'string') {
-    return value === '' ? undefined : value;
+  const structured = Object.keys(params).some((key) => key.startsWith(`${name}[`));
+  if (structured || (value !== undefined && typeof value !== 'string')) {
+    throw new OAuthError('invalid_request', `${name} must be given once, as a single value`);
   }
-  throw new OAuthError('invalid_request', `${name} must be given once, as a single value`);
+  if (value !== undefined && value.length > MAX_PARAM_LENGTH) {
+    throw new OAuthError(
+      'invalid_request',
+      `${name} is longer than ${MAX_PARAM_LENGTH} characters`,
+    );
+  }
+  return value === '' ? undefined : value;
 }
 
 // RFC 6749 §3.1.2.3: an exact, byte-for-byte match with a registered URI; when the request names
@@ -53,8 +64,14 @@ export function validateAuthorizationRequest(
   redirectUri: string,
   params: RawParams,
 ): AuthorizationRequest {
-  const stateValue = params.state;
-  const redirect = { redirectUri, state: typeof stateValue === 'string' ? stateValue : null };
+  // The state goes back with every error, unless it is itself what is wrong.
+  let state: string | null = null;
+  try {
+    state = readParam(params, 'state') ?? null;
+  } catch {
+    // Reported below, once state is read in order.
+  }
+  const redirect = { redirectUri, state };
   const fail = (code: ConstructorParameters<typeof OAuthError>[0], description: string) =>
     new OAuthError(code, description, 400, redirect);
   const read = (name: string) => {
@@ -65,7 +82,7 @@ export function validateAuthorizationRequest(
     }
   };
 
-  const state = read('state') ?? null;
+  read('state');
   const responseType = read('response_type');
   if (responseType === undefined) {
     throw fail('invalid_request', 'response_type is required');

@@ -17,7 +17,7 @@ import { LoginPage } from './login-page';
 import { PageHeadersMiddleware } from './page-headers.middleware';
 import { PagesService } from './pages.service';
 import { Session } from './session.entity';
-import { SessionMiddleware } from './session.middleware';
+import { SessionCookie, SessionGuard } from './session.guard';
 import { SessionService } from './session.service';
 import { StylesheetController } from './stylesheet.controller';
 
@@ -47,13 +47,14 @@ const HOSTED_ROUTES = [
     LocalStrategy,
     LoginPage,
     PagesService,
-    SessionMiddleware,
+    SessionCookie,
+    SessionGuard,
     SessionService,
   ],
   exports: [AuthorizationCodesService],
 })
 export class AuthorizationModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(PageHeadersMiddleware, SessionMiddleware).forRoutes(...HOSTED_ROUTES);
+    consumer.apply(PageHeadersMiddleware).forRoutes(...HOSTED_ROUTES);
   }
 }

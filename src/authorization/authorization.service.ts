@@ -65,10 +65,10 @@ export class AuthorizationService {
     return user ? consentPath(pending.id) : LOGIN_PATH;
   }
 
-  // Where the browser goes right after sign-in: on with the request that sent it to the login
-  // page, if there is one.
-  async resumeAfterLogin(session: BrowserSession): Promise<string> {
-    const pending = this.sessions.findPending(session, session.data.resumeAfterLogin);
+  // Where the browser goes right after sign-in: on with the request the login form was shown for
+  // (named by the form, and only if it is pending in this session), if there is one.
+  async resumeAfterLogin(session: BrowserSession, requestId: string | undefined): Promise<string> {
+    const pending = this.sessions.findPending(session, requestId);
     delete session.data.resumeAfterLogin;
     const client = pending && (await this.clients.findEnabled(pending.clientId));
     const user = await this.signedInUser(session);

@@ -1,9 +1,10 @@
-import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../common/oauth-error';
 import { AuthorizationService } from './authorization.service';
 import { HostedPagesFilter } from './hosted-pages.filter';
+import { SessionGuard } from './session.guard';
 import { BrowserSession } from './session.service';
 
 // The authorization endpoint (RFC 6749 §3.1): GET with the query, or POST form-encoded. Every
@@ -12,6 +13,7 @@ import { BrowserSession } from './session.service';
 @ApiExcludeController()
 @Controller('oauth/authorize')
 @UseFilters(HostedPagesFilter)
+@UseGuards(SessionGuard)
 export class AuthorizeController {
   constructor(private readonly authorization: AuthorizationService) {}
 

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { AuthorizationService } from './authorization.service';
 import { CsrfGuard } from './csrf.guard';
 import { HostedPagesFilter } from './hosted-pages.filter';
+import { SessionGuard } from './session.guard';
 import { PagesService } from './pages.service';
 import { describeScope } from './scope-descriptions';
 import { BrowserSession } from './session.service';
@@ -14,6 +15,7 @@ import { BrowserSession } from './session.service';
 @ApiExcludeController()
 @Controller('consent')
 @UseFilters(HostedPagesFilter)
+@UseGuards(SessionGuard)
 export class ConsentController {
   constructor(
     private readonly authorization: AuthorizationService,

@@ -1,9 +1,12 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { PageError } from './page-error';
 
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
 // Every state-changing form carries the session's CSRF token (synchroniser token pattern).
+// Digests are compared, so any input (any length, any characters) is a plain mismatch.
 @Injectable()
 export class CsrfGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
@@ -13,8 +16,7 @@ export class CsrfGuard implements CanActivate {
     if (
       expected === undefined ||
       typeof given !== 'string' ||
-      given.length !== expected.length ||
-      !timingSafeEqual(Buffer.from(given), Buffer.from(expected))
+      !timingSafeEqual(digest(given), digest(expected))
     ) {
       throw new PageError(
         403,

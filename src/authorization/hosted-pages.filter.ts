@@ -1,19 +1,27 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Injectable, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../common/oauth-error';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { AuthorizationService } from './authorization.service';
-import { PageError } from './page-error';
 import { LoginRejected } from './local.strategy';
 import { LoginPage } from './login-page';
+import { PageError } from './page-error';
 import { PagesService } from './pages.service';
 import { SessionConflict } from './session.service';
 
-// How the hosted pages and the authorization endpoint answer their own failures:
+// How the hosted pages and the authorization endpoint answer every failure, as pages:
 // - an OAuth error whose client and redirect URI are verified goes back to the client (303);
 // - any other OAuth error, and a page error, is an error page: never a redirect (RFC 6749 §4.1.2.1);
-// - a rejected login shows the form again (400, or 429 with Retry-After while throttled).
-@Catch(OAuthError, PageError, LoginRejected, SessionConflict)
+// - a rejected login shows the form again (400, or 429 with Retry-After while throttled);
+// - a database that cannot answer is a 503 page, anything unexpected a logged 500 page.
+@Catch()
 @Injectable()
 export class HostedPagesFilter implements ExceptionFilter {
   private readonly logger = new Logger(HostedPagesFilter.name);
@@ -24,47 +32,77 @@ export class HostedPagesFilter implements ExceptionFilter {
     private readonly loginPage: LoginPage,
   ) {}
 
-  catch(exception: OAuthError | PageError | LoginRejected | SessionConflict, host: ArgumentsHost) {
+  catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
-    this.respond(exception, request, response).catch((error: unknown) => {
-      const unavailable = isDatabaseUnavailable(error);
-      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      this.pages.render(response, unavailable ? 503 : 500, 'error', {
-        title: unavailable ? 'Service unavailable' : 'Something went wrong',
-        message: 'Please try again in a moment.',
-        code: unavailable ? 'temporarily_unavailable' : 'server_error',
-      });
-    });
+    this.respond(exception, request, response).catch((error: unknown) =>
+      this.unexpected(error, response),
+    );
   }
 
-  private async respond(
-    exception: OAuthError | PageError | LoginRejected | SessionConflict,
-    request: Request,
-    response: Response,
-  ): Promise<void> {
+  private async respond(exception: unknown, request: Request, response: Response) {
     if (exception instanceof LoginRejected) {
       await this.loginPage.renderRejected(request, response, exception);
     } else if (exception instanceof OAuthError && exception.redirect) {
       response.status(303).location(this.authorization.errorRedirect(exception)).end();
     } else if (exception instanceof OAuthError) {
-      this.pages.render(response, exception.status, 'error', {
-        title: 'This application sent an invalid request',
-        message: exception.description,
-        code: exception.code,
-      });
+      this.page(
+        response,
+        exception.status,
+        'This application sent an invalid request',
+        exception.description,
+        exception.code,
+      );
+    } else if (exception instanceof PageError) {
+      this.page(response, exception.status, exception.title, exception.message);
     } else if (exception instanceof SessionConflict) {
-      this.pages.render(response, 409, 'error', {
-        title: 'Already answered',
-        message: 'This request was answered in another window. Go back to the application.',
-        code: null,
-      });
+      this.page(
+        response,
+        409,
+        'Already answered',
+        'This request was answered in another window. Go back to the application.',
+      );
+    } else if (exception instanceof HttpException && exception.getStatus() < 500) {
+      this.page(response, exception.getStatus(), 'Request refused', exception.message);
     } else {
-      this.pages.render(response, exception.status, 'error', {
-        title: exception.title,
-        message: exception.message,
-        code: null,
-      });
+      this.unexpected(exception, response);
     }
+  }
+
+  private unexpected(error: unknown, response: Response): void {
+    if (isDatabaseUnavailable(error)) {
+      this.logger.warn(`database unavailable: ${(error as Error).message}`);
+      response.setHeader('Retry-After', '5');
+      this.page(
+        response,
+        503,
+        'Service unavailable',
+        'Please try again in a moment.',
+        'temporarily_unavailable',
+      );
+      return;
+    }
+    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    this.page(
+      response,
+      500,
+      'Something went wrong',
+      'Please try again in a moment.',
+      'server_error',
+    );
+  }
+
+  private page(
+    response: Response,
+    status: number,
+    title: string,
+    message: string,
+    code: string | null = null,
+  ) {
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    this.pages.render(response, status, 'error', { title, message, code });
   }
 }

@@ -23,7 +23,10 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
     super({ passReqToCallback: true });
   }
 
-  async validate(request: Request, username: unknown, password: unknown): Promise<User> {
+  // passport-local falls back to the query string; credentials are only taken from the body, so
+  // a password never travels in a URL (and its logs and history).
+  async validate(request: Request): Promise<User> {
+    const { username, password } = (request.body ?? {}) as Record<string, unknown>;
     if (typeof username !== 'string' || typeof password !== 'string') {
       throw new LoginRejected();
     }

@@ -31,6 +31,7 @@ export class LoginPage {
       title: 'Sign in',
       clientName: await this.authorization.loginClientName(session),
       csrfToken: session.data.csrfToken,
+      requestId: session.data.resumeAfterLogin ?? null,
       error,
       username,
     });

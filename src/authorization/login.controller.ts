@@ -8,7 +8,7 @@ import { HostedPagesFilter } from './hosted-pages.filter';
 import { LocalAuthGuard } from './local.strategy';
 import { LoginPage } from './login-page';
 import { PagesService } from './pages.service';
-import { SessionMiddleware } from './session.middleware';
+import { SessionCookie, SessionGuard } from './session.guard';
 import { BrowserSession, SessionService } from './session.service';
 
 // Hosted sign-in and sign-out. After a POST the browser is always sent on with 303, to a
@@ -16,11 +16,12 @@ import { BrowserSession, SessionService } from './session.service';
 @ApiExcludeController()
 @Controller()
 @UseFilters(HostedPagesFilter)
+@UseGuards(SessionGuard)
 export class LoginController {
   constructor(
     private readonly authorization: AuthorizationService,
     private readonly sessions: SessionService,
-    private readonly sessionCookie: SessionMiddleware,
+    private readonly sessionCookie: SessionCookie,
     private readonly loginPage: LoginPage,
     private readonly pages: PagesService,
   ) {}
@@ -46,8 +47,12 @@ export class LoginController {
   async login(@Req() request: Request, @Res() response: Response): Promise<void> {
     const user = request.user as User;
     const session = await this.sessions.signIn(request.browserSession as BrowserSession, user.id);
-    this.sessionCookie.sendCookieIfNew(response, session);
-    const location = await this.authorization.resumeAfterLogin(session);
+    this.sessionCookie.sendIfNew(response, session);
+    const { request: requestId } = request.body as Record<string, unknown>;
+    const location = await this.authorization.resumeAfterLogin(
+      session,
+      typeof requestId === 'string' ? requestId : undefined,
+    );
     response.status(303).location(location).end();
   }
 
@@ -55,7 +60,7 @@ export class LoginController {
   @UseGuards(CsrfGuard)
   async logout(@Req() request: Request, @Res() response: Response): Promise<void> {
     await this.sessions.destroy(request.browserSession as BrowserSession);
-    this.sessionCookie.clearCookie(response);
+    this.sessionCookie.clear(response);
     response.status(303).location('/login').end();
   }
 }

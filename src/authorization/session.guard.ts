@@ -1,7 +1,7 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { parse } from 'cookie';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Env } from '../config/env.validation';
 import { BrowserSession, SESSION_TTL_SECONDS, SessionService } from './session.service';
 
@@ -13,50 +13,55 @@ declare module 'express' {
   }
 }
 
-// Loads the browser session for the hosted pages, or starts one (stored once a page saves it). The cookie is HttpOnly and
-// SameSite=Lax; in production it is also Secure and `__Host-` prefixed (host-only, path /).
+// The session cookie: HttpOnly and SameSite=Lax; in production also Secure and `__Host-` prefixed
+// (host-only, path /).
 @Injectable()
-export class SessionMiddleware implements NestMiddleware {
+export class SessionCookie {
   private readonly production: boolean;
-  readonly cookieName: string;
+  readonly name: string;
 
+  constructor(config: ConfigService<Env, true>) {
+    this.production = config.get('NODE_ENV', { infer: true }) === 'production';
+    this.name = this.production ? '__Host-portcullis' : 'portcullis';
+  }
+
+  read(request: Request): string | undefined {
+    return parse(request.headers.cookie ?? '')[this.name];
+  }
+
+  sendIfNew(response: Response, session: BrowserSession): void {
+    if (session.isNew) {
+      response.cookie(this.name, session.id, {
+        ...this.attributes(),
+        maxAge: SESSION_TTL_SECONDS * 1000,
+      });
+    }
+  }
+
+  clear(response: Response): void {
+    response.clearCookie(this.name, this.attributes());
+  }
+
+  private attributes() {
+    return { httpOnly: true, sameSite: 'lax', secure: this.production, path: '/' } as const;
+  }
+}
+
+// Loads the browser session of the hosted pages, or starts one (stored once a page saves it).
+// A guard rather than a middleware, so a database failure here is answered like any other on
+// these routes.
+@Injectable()
+export class SessionGuard implements CanActivate {
   constructor(
     private readonly sessions: SessionService,
-    config: ConfigService<Env, true>,
-  ) {
-    this.production = config.get('NODE_ENV', { infer: true }) === 'production';
-    this.cookieName = this.production ? '__Host-portcullis' : 'portcullis';
-  }
+    private readonly cookie: SessionCookie,
+  ) {}
 
-  use(request: Request, response: Response, next: NextFunction): void {
-    const id = parse(request.headers.cookie ?? '')[this.cookieName];
-    this.sessions.load(id).then((loaded) => {
-      const session = loaded ?? this.sessions.create();
-      request.browserSession = session;
-      this.sendCookieIfNew(response, session);
-      next();
-    }, next);
-  }
-
-  sendCookieIfNew(response: Response, session: BrowserSession): void {
-    if (!session.isNew) {
-      return;
-    }
-    response.cookie(this.cookieName, session.id, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.production,
-      path: '/',
-      maxAge: SESSION_TTL_SECONDS * 1000,
-    });
-  }
-
-  clearCookie(response: Response): void {
-    response.clearCookie(this.cookieName, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.production,
-      path: '/',
-    });
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const session = (await this.sessions.load(this.cookie.read(request))) ?? this.sessions.create();
+    request.browserSession = session;
+    this.cookie.sendIfNew(context.switchToHttp().getResponse<Response>(), session);
+    return true;
   }
 }

@@ -9,6 +9,8 @@ import { AuthorizationRequest } from './authorization-request';
 import { Session } from './session.entity';
 
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
+// A session nobody has signed in to only carries a CSRF token and pending requests.
+const ANONYMOUS_TTL_SECONDS = 60 * 60;
 const PENDING_TTL_MS = 10 * 60 * 1000;
 const MAX_PENDING = 5;
 
@@ -62,8 +64,8 @@ export class SessionService {
     if (!row || row.expiresAt <= new Date()) {
       return null;
     }
-    const data = JSON.parse(row.data) as SessionData;
-    return { id, userId: row.userId, data, version: row.version, isNew: false };
+    const data = parseSessionData(row.data);
+    return data && { id, userId: row.userId, data, version: row.version, isNew: false };
   }
 
   // A new session, stored by the first save().
@@ -84,7 +86,9 @@ export class SessionService {
     const fields = {
       userId: session.userId,
       data: JSON.stringify(session.data),
-      expiresAt: new Date(now + SESSION_TTL_SECONDS * 1000),
+      expiresAt: new Date(
+        now + (session.userId === null ? ANONYMOUS_TTL_SECONDS : SESSION_TTL_SECONDS) * 1000,
+      ),
       updatedAt: new Date(now),
     };
     const idHash = this.hashId(session.id);
@@ -154,5 +158,17 @@ export class SessionService {
 
   private hashId(id: string): string {
     return createHmac('sha256', this.secret).update(id).digest('hex');
+  }
+}
+
+// A row that does not hold session data (cut short, edited by hand) is no session at all.
+function parseSessionData(text: string): SessionData | null {
+  try {
+    const data = JSON.parse(text) as Partial<SessionData> | null;
+    return typeof data?.csrfToken === 'string' && typeof data.pending === 'object' && data.pending
+      ? (data as SessionData)
+      : null;
+  } catch {
+    return null;
   }
 }

@@ -48,16 +48,24 @@ export class ClientsService {
   }
 
   // The client an OAuth request names, if it exists and is enabled.
-  findEnabled(clientId: string): Promise<Client | null> {
-    return this.clients.findOneBy({ clientId, enabled: true });
+  async findEnabled(clientId: string): Promise<Client | null> {
+    const client = await this.findExactly(clientId);
+    return client?.enabled ? client : null;
   }
 
   async get(clientId: string): Promise<Client> {
-    const client = await this.clients.findOneBy({ clientId });
+    const client = await this.findExactly(clientId);
     if (!client) {
       throw new NotFoundException('client not found');
     }
     return client;
+  }
+
+  // MySQL's binary collation still ignores trailing spaces (PAD SPACE): `id ` would find `id`.
+  // The id must match byte for byte, as it does on SQLite.
+  private async findExactly(clientId: string): Promise<Client | null> {
+    const client = await this.clients.findOneBy({ clientId });
+    return client?.clientId === clientId ? client : null;
   }
 
   async update(clientId: string, changes: UpdateClientDto): Promise<Client> {

@@ -13,7 +13,8 @@ export type CredentialsCheck =
 
 // Checks a username and password for the hosted login and the password grant alike. Unknown user,
 // wrong password and disabled account give the same answer after the same work: an unknown user
-// is verified against a dummy hash. Failures count per account and per client IP.
+// is verified against a dummy hash. Attempts count per account and per client IP before the
+// password is checked.
 @Injectable()
 export class CredentialsService implements OnModuleInit {
   private dummyHash = '';
@@ -28,19 +29,21 @@ export class CredentialsService implements OnModuleInit {
   }
 
   async check(username: string, password: string, clientIp: string): Promise<CredentialsCheck> {
-    const keys = [accountKey(username), ipKey(clientIp)];
-    const retryAfterSeconds = await this.throttle.retryAfterSeconds(keys);
+    const account = accountKey(username);
+    const address = ipKey(clientIp);
+    const retryAfterSeconds = await this.throttle.countAttempt([
+      { key: account, rule: ACCOUNT_RULE },
+      { key: address, rule: IP_RULE },
+    ]);
     if (retryAfterSeconds > 0) {
       return { outcome: 'throttled', retryAfterSeconds };
     }
     const user = await this.users.findByUsername(username);
     const passwordMatches = await verifyPassword(user?.passwordHash ?? this.dummyHash, password);
     if (!user || !passwordMatches || !user.enabled) {
-      await this.throttle.recordFailure(keys[0], ACCOUNT_RULE);
-      await this.throttle.recordFailure(keys[1], IP_RULE);
       return { outcome: 'invalid' };
     }
-    await this.throttle.reset(keys[0]);
+    await this.throttle.succeeded(account, address);
     return { outcome: 'valid', user };
   }
 }

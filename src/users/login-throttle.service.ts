@@ -1,25 +1,48 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { isMysql, namedQuery } from '../database/named-query';
 import { LoginAttempt } from './login-attempt.entity';
-import { ThrottleRule, secondsUntil } from './login-throttle';
+import { ThrottleRule, retryAfterSeconds } from './login-throttle';
 
-// Failure counters in the database, so every instance (and the password grant) sees the same
-// numbers. Increments are single atomic upserts; nothing is read-modified-written in the process.
+export type ThrottledKey = { key: string; rule: ThrottleRule };
+
+// Attempt counters in the database, so every instance (and the password grant) sees the same
+// numbers. An attempt is counted with one atomic upsert before its password is checked, so a burst
+// of parallel guesses cannot slip past the limit while earlier checks are still running.
 @Injectable()
 export class LoginThrottleService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  // Seconds the caller must wait because one of the keys is locked, or 0.
-  async retryAfterSeconds(keys: string[]): Promise<number> {
-    const rows = await this.dataSource.getRepository(LoginAttempt).findBy({ key: In(keys) });
+  // Counts an attempt against every key; answers the seconds to wait (0: go ahead).
+  async countAttempt(keys: ThrottledKey[]): Promise<number> {
     const now = new Date();
-    return Math.max(0, ...rows.map((row) => secondsUntil(row.lockedUntil, now)));
+    for (const { key, rule } of keys) {
+      await this.increment(key, rule, now);
+    }
+    const rows = await this.dataSource
+      .getRepository(LoginAttempt)
+      .findBy(keys.map(({ key }) => ({ key })));
+    const byKey = new Map(rows.map((row) => [row.key, row]));
+    return Math.max(
+      0,
+      ...keys.map(({ key, rule }) => {
+        const row = byKey.get(key);
+        return row ? retryAfterSeconds(row, rule, now) : 0;
+      }),
+    );
   }
 
-  async recordFailure(key: string, rule: ThrottleRule): Promise<void> {
-    const now = new Date();
+  // A correct password: the account starts afresh, and the attempt no longer counts against the
+  // address.
+  async succeeded(accountKey: string, ipKey: string): Promise<void> {
+    await this.dataSource.getRepository(LoginAttempt).delete({ key: accountKey });
+    await this.dataSource.getRepository(LoginAttempt).decrement({ key: ipKey }, 'failures', 1);
+  }
+
+  // Within the window the count grows, and passing the limit starts a lockout. Once both the
+  // window and any lockout are over, the count starts again at 1.
+  private async increment(key: string, rule: ThrottleRule, now: Date): Promise<void> {
     const parameters = {
       key,
       now,
@@ -27,31 +50,27 @@ export class LoginThrottleService {
       windowStart: new Date(now.getTime() - rule.windowSeconds * 1000),
       lockedUntil: new Date(now.getTime() + rule.lockoutSeconds * 1000),
     };
-    // Every expression reads the row as it was (MySQL assigns left to right, so locked_until and
-    // failures come before window_started_at). A failure after the window starts a new count.
+    const over =
+      'window_started_at < :windowStart AND (locked_until IS NULL OR locked_until <= :now)';
+    const unlocked = '(locked_until IS NULL OR locked_until <= :now)';
+    // MySQL assigns left to right and later expressions see earlier results: failures goes first,
+    // and `failures = 1` then means "a new window". SQLite reads the old row everywhere.
     const sql = isMysql(this.dataSource)
       ? `INSERT INTO login_attempts (\`key\`, failures, window_started_at, locked_until)
          VALUES (:key, 1, :now, NULL)
          ON DUPLICATE KEY UPDATE
-           locked_until = IF(window_started_at < :windowStart, NULL,
-             IF(failures + 1 >= :limit AND (locked_until IS NULL OR locked_until < :now),
-                :lockedUntil, locked_until)),
-           failures = IF(window_started_at < :windowStart, 1, failures + 1),
-           window_started_at = IF(window_started_at < :windowStart, :now, window_started_at)`
+           failures = IF(${over}, 1, failures + 1),
+           locked_until = IF(failures = 1, NULL,
+             IF(failures > :limit AND ${unlocked}, :lockedUntil, locked_until)),
+           window_started_at = IF(failures = 1, :now, window_started_at)`
       : `INSERT INTO login_attempts ("key", failures, window_started_at, locked_until)
          VALUES (:key, 1, :now, NULL)
          ON CONFLICT ("key") DO UPDATE SET
-           locked_until = CASE WHEN window_started_at < :windowStart THEN NULL
-             WHEN failures + 1 >= :limit AND (locked_until IS NULL OR locked_until < :now)
-               THEN :lockedUntil
+           failures = CASE WHEN ${over} THEN 1 ELSE failures + 1 END,
+           locked_until = CASE WHEN ${over} THEN NULL
+             WHEN failures + 1 > :limit AND ${unlocked} THEN :lockedUntil
              ELSE locked_until END,
-           failures = CASE WHEN window_started_at < :windowStart THEN 1 ELSE failures + 1 END,
-           window_started_at = CASE WHEN window_started_at < :windowStart THEN :now
-             ELSE window_started_at END`;
+           window_started_at = CASE WHEN ${over} THEN :now ELSE window_started_at END`;
     await namedQuery(this.dataSource, sql, parameters);
-  }
-
-  async reset(key: string): Promise<void> {
-    await this.dataSource.getRepository(LoginAttempt).delete({ key });
   }
 }

@@ -51,8 +51,11 @@ export class UsersService {
     return this.users.findOneBy({ id, enabled: true });
   }
 
-  findByUsername(username: string): Promise<User | null> {
-    return this.users.findOneBy({ username: normalizeUsername(username) });
+  // Exact match in code too: MySQL's binary collation ignores trailing spaces (PAD SPACE).
+  async findByUsername(username: string): Promise<User | null> {
+    const normalized = normalizeUsername(username);
+    const user = await this.users.findOneBy({ username: normalized });
+    return user?.username === normalized ? user : null;
   }
 
   async update(id: string, changes: UpdateUserDto): Promise<User> {

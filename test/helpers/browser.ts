@@ -17,7 +17,8 @@ export const PAGE_HEADERS = {
 // the CSRF token of the last form it saw.
 export class Browser {
   cookie: string | null = null;
-  private csrfToken: string | null = null;
+  // The hidden fields of the last page with a form (its CSRF token, the pending request).
+  hidden: Record<string, string> = {};
 
   constructor(
     private readonly server: App,
@@ -34,15 +35,16 @@ export class Browser {
 
   // The CSRF token of the last page, for a form post.
   get csrf(): string {
-    if (this.csrfToken === null) {
+    if (this.hidden.csrf_token === undefined) {
       throw new Error('no form with a CSRF token seen yet');
     }
-    return this.csrfToken;
+    return this.hidden.csrf_token;
   }
 
+  // Fills in the sign-in form as a user would, hidden fields included.
   async signIn(username: string, password: string): Promise<Response> {
     await this.get('/login');
-    return this.post('/login', { csrf_token: this.csrf, username, password });
+    return this.post('/login', { ...this.hidden, username, password });
   }
 
   private with(test: request.Test): request.Test {
@@ -58,9 +60,9 @@ export class Browser {
         this.cookie = value === '' ? null : value;
       }
     }
-    const token = /name="csrf_token" value="([^"]+)"/.exec(res.text ?? '');
-    if (token) {
-      this.csrfToken = token[1];
+    const hidden = [...(res.text ?? '').matchAll(/type="hidden" name="(\w+)" value="([^"]*)"/g)];
+    if (hidden.length > 0) {
+      this.hidden = Object.fromEntries(hidden.map(([, name, value]) => [name, value]));
     }
     return res;
   }
