@@ -522,3 +522,50 @@ describe('session cookie in production', () => {
     ]);
   });
 });
+
+describe('login throttling across instances', () => {
+  let first: TestApp;
+  let second: TestApp;
+
+  beforeAll(async () => {
+    first = await createTestApp();
+    second = await createTestApp({}, first.database);
+    await createUser(first.server, { username: 'alice' }).expect(201);
+  });
+  afterAll(async () => {
+    await second.app.close();
+    await first.close();
+  });
+
+  it('should lock an account on every instance sharing the database', async () => {
+    const browser = new Browser(first.server);
+    await browser.get('/login');
+    for (let i = 0; i < 5; i += 1) {
+      const res = await browser.post('/login', {
+        csrf_token: browser.csrf,
+        username: 'alice',
+        password: `wrong-password-${i}`,
+      });
+      expect(res.status).toBe(400);
+    }
+    const elsewhere = new Browser(second.server);
+    await elsewhere.get('/login');
+    const res = await elsewhere.post('/login', {
+      csrf_token: elsewhere.csrf,
+      username: 'alice',
+      password: STRONG_PASSWORD,
+    });
+    expect(res.status).toBe(429);
+  });
+
+  it('should share sessions between instances', async () => {
+    const signedIn = new Browser(first.server);
+    await createUser(first.server, { username: 'carol' }).expect(201);
+    await signedIn.signIn('carol', STRONG_PASSWORD);
+    const onSecond = new Browser(second.server);
+    onSecond.cookie = signedIn.cookie;
+    expect((await onSecond.get('/login')).text).toContain(
+      'You are signed in as <strong>carol</strong>',
+    );
+  });
+});
