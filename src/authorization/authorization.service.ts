@@ -67,25 +67,26 @@ export class AuthorizationService {
 
   // Where the browser goes right after sign-in: on with the request the login form was shown for
   // (named by the form, and only if it is pending in this session), if there is one.
-  async resumeAfterLogin(session: BrowserSession, requestId: string | undefined): Promise<string> {
-    const pending = this.sessions.findPending(session, requestId);
+  async resumeAfterLogin(
+    session: BrowserSession,
+    user: User,
+    requestId: string | undefined,
+  ): Promise<string> {
+    const found = await this.pendingWithClient(session, requestId);
     delete session.data.resumeAfterLogin;
-    const client = pending && (await this.clients.findEnabled(pending.clientId));
-    const user = await this.signedInUser(session);
-    if (pending && client && user && (await this.consentGiven(user, client, pending.scope))) {
-      this.sessions.takePending(session, pending.id);
+    if (found && (await this.consentGiven(user, found.client, found.pending.scope))) {
+      this.sessions.takePending(session, found.pending.id);
       await this.sessions.save(session);
-      return this.issueCode(pending, user);
+      return this.issueCode(found.pending, user);
     }
     await this.sessions.save(session);
-    return pending && client ? consentPath(pending.id) : LOGIN_PATH;
+    return found ? consentPath(found.pending.id) : LOGIN_PATH;
   }
 
   // The application a pending login is for, shown on the login page.
   async loginClientName(session: BrowserSession): Promise<string | null> {
-    const pending = this.sessions.findPending(session, session.data.resumeAfterLogin);
-    const client = pending && (await this.clients.findEnabled(pending.clientId));
-    return client ? client.clientName : null;
+    const found = await this.pendingWithClient(session, session.data.resumeAfterLogin);
+    return found ? found.client.clientName : null;
   }
 
   async signedInUser(session: BrowserSession): Promise<User | null> {
@@ -97,17 +98,20 @@ export class AuthorizationService {
     requestId: string | undefined,
   ): Promise<ConsentPrompt> {
     const user = await this.signedInUser(session);
-    const pending = this.sessions.findPending(session, requestId);
-    const client = pending && (await this.clients.findEnabled(pending.clientId));
-    if (!user || !pending || !client) {
+    const found = await this.pendingWithClient(session, requestId);
+    if (!user || !found) {
       throw requestGone();
     }
-    return { pending, client, user };
+    return { ...found, user };
   }
 
   // The user's decision on the pending request, read from the session (never from the form) and
   // usable once.
-  async decide(session: BrowserSession, requestId: string | undefined, decision: unknown) {
+  async decide(
+    session: BrowserSession,
+    requestId: string | undefined,
+    decision: string | undefined,
+  ) {
     const { pending, user } = await this.consentPrompt(session, requestId);
     if (decision !== 'approve' && decision !== 'deny') {
       throw new PageError(400, 'No decision', 'Choose Approve or Deny.');
@@ -132,6 +136,16 @@ export class AuthorizationService {
       state,
       iss: this.issuer,
     });
+  }
+
+  // A pending request of this session whose client is still enabled.
+  private async pendingWithClient(
+    session: BrowserSession,
+    requestId: string | undefined,
+  ): Promise<{ pending: PendingAuthorization; client: Client } | null> {
+    const pending = this.sessions.findPending(session, requestId);
+    const client = pending && (await this.clients.findEnabled(pending.clientId));
+    return pending && client ? { pending, client } : null;
   }
 
   private async verifiedClient(clientId: string | undefined): Promise<Client> {

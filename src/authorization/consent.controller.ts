@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthorizationService } from './authorization.service';
 import { CsrfGuard } from './csrf.guard';
+import { stringField } from './form-field';
 import { HostedPagesFilter } from './hosted-pages.filter';
 import { SessionGuard } from './session.guard';
 import { PagesService } from './pages.service';
@@ -27,7 +28,7 @@ export class ConsentController {
     const session = request.browserSession as BrowserSession;
     const { pending, client, user } = await this.authorization.consentPrompt(
       session,
-      readPageParam(request.query, 'request'),
+      stringField(request.query, 'request'),
     );
     this.pages.render(response, 200, 'consent', {
       title: 'Allow access?',
@@ -44,18 +45,11 @@ export class ConsentController {
   @Post()
   @UseGuards(CsrfGuard)
   async decide(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const body = request.body as Record<string, unknown>;
     const location = await this.authorization.decide(
       request.browserSession as BrowserSession,
-      readPageParam(body, 'request'),
-      body.decision,
+      stringField(request.body, 'request'),
+      stringField(request.body, 'decision'),
     );
     response.status(303).location(location).end();
   }
-}
-
-// A repeated or structured value never names a pending request.
-function readPageParam(params: Record<string, unknown>, name: string): string | undefined {
-  const value = params[name];
-  return typeof value === 'string' ? value : undefined;
 }

@@ -1,22 +1,22 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { secretMatchesHash, sha256Hex } from '../common/crypto';
+import { stringField } from './form-field';
 import { PageError } from './page-error';
 
-const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-
 // Every state-changing form carries the session's CSRF token (synchroniser token pattern).
-// Digests are compared, so any input (any length, any characters) is a plain mismatch.
+// Digests are compared in constant time, so any input (any length, any characters) is a plain
+// mismatch.
 @Injectable()
 export class CsrfGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
     const expected = request.browserSession?.data.csrfToken;
-    const given: unknown = (request.body as Record<string, unknown> | undefined)?.csrf_token;
+    const given = stringField(request.body, 'csrf_token');
     if (
       expected === undefined ||
-      typeof given !== 'string' ||
-      !timingSafeEqual(digest(given), digest(expected))
+      given === undefined ||
+      !secretMatchesHash(given, sha256Hex(expected))
     ) {
       throw new PageError(
         403,

@@ -8,7 +8,10 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { OAuthError } from '../common/oauth-error';
-import { isDatabaseUnavailable } from '../database/database-errors';
+import {
+  isDatabaseUnavailable,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from '../database/database-errors';
 import { AuthorizationService } from './authorization.service';
 import { LoginRejected } from './local.strategy';
 import { LoginPage } from './login-page';
@@ -72,7 +75,7 @@ export class HostedPagesFilter implements ExceptionFilter {
   private unexpected(error: unknown, response: Response): void {
     if (isDatabaseUnavailable(error)) {
       this.logger.warn(`database unavailable: ${(error as Error).message}`);
-      response.setHeader('Retry-After', '5');
+      response.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
       this.page(
         response,
         503,

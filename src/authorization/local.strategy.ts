@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { Strategy } from 'passport-local';
 import { CredentialsService } from '../users/credentials.service';
 import { User } from '../users/user.entity';
+import { stringField } from './form-field';
 
 export class LoginRejected extends Error {
   constructor(readonly retryAfterSeconds?: number) {
@@ -26,8 +27,9 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   // passport-local falls back to the query string; credentials are only taken from the body, so
   // a password never travels in a URL (and its logs and history).
   async validate(request: Request): Promise<User> {
-    const { username, password } = (request.body ?? {}) as Record<string, unknown>;
-    if (typeof username !== 'string' || typeof password !== 'string') {
+    const username = stringField(request.body, 'username');
+    const password = stringField(request.body, 'password');
+    if (username === undefined || password === undefined) {
       throw new LoginRejected();
     }
     const result = await this.credentials.check(username, password, clientIp(request));

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthorizationService } from './authorization.service';
+import { stringField } from './form-field';
 import { LoginRejected } from './local.strategy';
 import { PagesService } from './pages.service';
 import { BrowserSession, SessionService } from './session.service';
 
-export const INVALID_CREDENTIALS = 'Invalid username or password.';
+const INVALID_CREDENTIALS = 'Invalid username or password.';
 
 // The sign-in form, first shown and after a rejected attempt. The session is stored before the
 // form goes out, so the CSRF token in it is bound to a session the POST can find.
@@ -39,8 +40,7 @@ export class LoginPage {
 
   // Unknown user, wrong password and disabled account read the same; only throttling differs.
   async renderRejected(request: Request, response: Response, rejection: LoginRejected) {
-    const body = request.body as Record<string, unknown> | undefined;
-    const username = typeof body?.username === 'string' ? body.username : '';
+    const username = stringField(request.body, 'username') ?? '';
     const session = request.browserSession as BrowserSession;
     if (rejection.retryAfterSeconds === undefined) {
       await this.render(session, response, 400, INVALID_CREDENTIALS, username);

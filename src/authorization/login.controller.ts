@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { User } from '../users/user.entity';
 import { AuthorizationService } from './authorization.service';
 import { CsrfGuard } from './csrf.guard';
+import { stringField } from './form-field';
 import { HostedPagesFilter } from './hosted-pages.filter';
 import { LocalAuthGuard } from './local.strategy';
 import { LoginPage } from './login-page';
@@ -48,10 +49,10 @@ export class LoginController {
     const user = request.user as User;
     const session = await this.sessions.signIn(request.browserSession as BrowserSession, user.id);
     this.sessionCookie.sendIfNew(response, session);
-    const { request: requestId } = request.body as Record<string, unknown>;
     const location = await this.authorization.resumeAfterLogin(
       session,
-      typeof requestId === 'string' ? requestId : undefined,
+      user,
+      stringField(request.body, 'request'),
     );
     response.status(303).location(location).end();
   }

@@ -26,8 +26,4 @@ export class OAuthError extends Error {
   ) {
     super(description);
   }
-
-  toResponseBody() {
-    return { error: this.code, error_description: this.description };
-  }
 }

@@ -24,6 +24,9 @@ const UNAVAILABLE = new Set([
   'SQLITE_FULL',
 ]);
 
+// Seconds a client is asked to wait when the database cannot answer (503 Retry-After).
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 function driverCode(error: unknown): string | undefined {
   const driverError = (
     error instanceof QueryFailedError ? error.driverError : error

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
-import { isDatabaseUnavailable } from './database-errors';
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from './database-errors';
 
 // Global last resort: a database that cannot answer is 503 with Retry-After (the client may try
 // again), never a 500 or a success. Everything else keeps Nest's handling: HttpExceptions as they
@@ -20,7 +20,7 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
       .switchToHttp()
       .getResponse<Response>()
       .status(503)
-      .set('Retry-After', '5')
+      .set('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
       .json({ statusCode: 503, error: 'Service Unavailable', message: 'Try again shortly' });
   }
 }

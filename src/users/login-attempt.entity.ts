@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-// Failed-login counters, one row per throttled key (`account:<username>` or `ip:<address>`),
-// incremented atomically in the database so every instance and the password grant share them.
+// Password-check attempt counters, one row per throttled key (`account:<sha256 of username>` or
+// `ip:<address>`), incremented atomically in the database so every instance and the password
+// grant share them.
 @Entity('login_attempts')
 export class LoginAttempt {
   @PrimaryColumn({ type: 'varchar', length: 191 })

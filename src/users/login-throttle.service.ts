@@ -50,9 +50,8 @@ export class LoginThrottleService {
       windowStart: new Date(now.getTime() - rule.windowSeconds * 1000),
       lockedUntil: new Date(now.getTime() + rule.lockoutSeconds * 1000),
     };
-    const over =
-      'window_started_at < :windowStart AND (locked_until IS NULL OR locked_until <= :now)';
     const unlocked = '(locked_until IS NULL OR locked_until <= :now)';
+    const over = `window_started_at < :windowStart AND ${unlocked}`;
     // MySQL assigns left to right and later expressions see earlier results: failures goes first,
     // and `failures = 1` then means "a new window". SQLite reads the old row everywhere.
     const sql = isMysql(this.dataSource)
