@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createClient, createUser, STRONG_PASSWORD } from './factories';
-import { Browser, pkcePair, redirectParams } from './helpers/browser';
+import { authorizePath, Browser, redirectParams } from './helpers/browser';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const ISSUER = 'http://localhost:3000';
@@ -21,16 +21,13 @@ describe('authorization code flow through login and consent', () => {
   });
 
   const authorizeUrl = (params: Record<string, string> = {}) =>
-    `/oauth/authorize?${new URLSearchParams({
-      response_type: 'code',
+    authorizePath({
       client_id: clientId,
       redirect_uri: CALLBACK,
       scope: 'profile',
       state: 'xyz',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
       ...params,
-    }).toString()}`;
+    });
 
   it('should send a signed-out user to login, then consent, then back with a code', async () => {
     const browser = new Browser(t.server);
@@ -42,11 +39,7 @@ describe('authorization code flow through login and consent', () => {
     expect(login.status).toBe(200);
     expect(login.text).toContain('Acme Dashboard');
 
-    const signedIn = await browser.post('/login', {
-      ...browser.hidden,
-      username: 'alice',
-      password: STRONG_PASSWORD,
-    });
+    const signedIn = await browser.login('alice', STRONG_PASSWORD);
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.location).toMatch(/^\/consent\?request=[\w-]{22}$/);
 

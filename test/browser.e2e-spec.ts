@@ -3,7 +3,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Browser, chromium } from 'playwright-core';
 import { createClient, createUser, STRONG_PASSWORD } from './factories';
-import { pkcePair } from './helpers/browser';
+import { authorizePath } from './helpers/browser';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -53,15 +53,12 @@ describe('authorization code flow in Chromium', () => {
     }).expect(201);
 
     const page = await browser.newPage();
-    const authorize = `${issuer}/oauth/authorize?${new URLSearchParams({
-      response_type: 'code',
+    const authorize = `${issuer}${authorizePath({
       client_id: client.client_id,
       redirect_uri: callbackUrl,
       scope: 'profile',
       state: 'browser-state',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
-    }).toString()}`;
+    })}`;
     await page.goto(authorize);
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(await page.textContent('main')).toContain('to continue to Browser Test App');

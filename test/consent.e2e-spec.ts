@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createClient, createUser, STRONG_PASSWORD } from './factories';
-import { Browser, PAGE_HEADERS, pkcePair, redirectParams } from './helpers/browser';
+import { authorizePath, Browser, PAGE_HEADERS, redirectParams } from './helpers/browser';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
 
 const ISSUER = 'http://localhost:3000';
@@ -12,16 +12,13 @@ describe('consent', () => {
   let clientId: string;
 
   const authorizeUrl = (client: string, params: Record<string, string> = {}) =>
-    `/oauth/authorize?${new URLSearchParams({
-      response_type: 'code',
+    authorizePath({
       client_id: client,
       redirect_uri: CALLBACK,
       scope: 'profile',
       state: 's-1',
-      code_challenge: pkcePair().challenge,
-      code_challenge_method: 'S256',
       ...params,
-    }).toString()}`;
+    });
   // Signs a new browser in and starts an authorization request that needs consent.
   const pendingConsent = async (username = 'alice', params: Record<string, string> = {}) => {
     const browser = new Browser(t.server);

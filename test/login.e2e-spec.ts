@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createClient, createUser, STRONG_PASSWORD } from './factories';
-import { Browser, PAGE_HEADERS, pkcePair } from './helpers/browser';
+import { authorizePath, Browser, PAGE_HEADERS } from './helpers/browser';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
 import { accountKey } from '../src/users/login-throttle';
 
@@ -67,11 +67,7 @@ describe('hosted login and sessions', () => {
     const browser = new Browser(t.server);
     await browser.get('/login');
     const before = browser.cookie as string;
-    const res = await browser.post('/login', {
-      csrf_token: browser.csrf,
-      username: 'alice',
-      password: STRONG_PASSWORD,
-    });
+    const res = await browser.login('alice', STRONG_PASSWORD);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/login');
     expect(res.headers['set-cookie']).toEqual([expect.stringMatching(SESSION_COOKIE)]);
@@ -154,11 +150,7 @@ describe('hosted login and sessions', () => {
     it('should escape the username it shows again', async () => {
       const browser = new Browser(t.server);
       await browser.get('/login');
-      const res = await browser.post('/login', {
-        csrf_token: browser.csrf,
-        username: '"><script>alert(1)</script>',
-        password: 'whatever-password',
-      });
+      const res = await browser.login('"><script>alert(1)</script>', 'whatever-password');
       expect(res.status).toBe(400);
       expect(res.text).not.toContain('<script>');
       expect(res.text).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
@@ -169,18 +161,10 @@ describe('hosted login and sessions', () => {
       const browser = new Browser(t.server);
       await browser.get('/login');
       for (let i = 0; i < 5; i += 1) {
-        const res = await browser.post('/login', {
-          csrf_token: browser.csrf,
-          username: 'erin',
-          password: `wrong-password-${i}`,
-        });
+        const res = await browser.login('erin', `wrong-password-${i}`);
         expect(res.status).toBe(400);
       }
-      const locked = await browser.post('/login', {
-        csrf_token: browser.csrf,
-        username: 'ERIN',
-        password: STRONG_PASSWORD,
-      });
+      const locked = await browser.login('ERIN', STRONG_PASSWORD);
       expect(locked.status).toBe(429);
       expect(Number(locked.headers['retry-after'])).toBeGreaterThan(890);
       expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(900);
@@ -189,11 +173,7 @@ describe('hosted login and sessions', () => {
       expect(await failures(accountKey('erin'))).toBe(6);
 
       await endLockout(accountKey('erin'));
-      const unlocked = await browser.post('/login', {
-        csrf_token: browser.csrf,
-        username: 'erin',
-        password: STRONG_PASSWORD,
-      });
+      const unlocked = await browser.login('erin', STRONG_PASSWORD);
       expect(unlocked.status).toBe(303);
       expect(await failures(accountKey('erin'))).toBe(0);
     });
@@ -203,13 +183,7 @@ describe('hosted login and sessions', () => {
       const browser = new Browser(t.server);
       await browser.get('/login');
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          browser.post('/login', {
-            csrf_token: browser.csrf,
-            username: 'hank',
-            password: `wrong-password-${i}`,
-          }),
-        ),
+        Array.from({ length: 20 }, (_, i) => browser.login('hank', `wrong-password-${i}`)),
       );
       const statuses = results.map((res) => res.status);
       const checked = statuses.filter((status) => status === 400).length;
@@ -246,11 +220,7 @@ describe('hosted login and sessions', () => {
       await browser.get('/login');
       const statuses = [];
       for (let i = 0; i < 6; i += 1) {
-        const res = await browser.post('/login', {
-          csrf_token: browser.csrf,
-          username: 'ghost',
-          password: `wrong-password-${i}`,
-        });
+        const res = await browser.login('ghost', `wrong-password-${i}`);
         statuses.push(res.status);
       }
       expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
@@ -369,22 +339,11 @@ describe('hosted login and sessions', () => {
     it('should resume the pending authorization request after login', async () => {
       const { body: client } = await createClient(t.server, { client_name: 'Resume <App>' });
       const browser = new Browser(t.server);
-      const start = await browser.get(
-        `/oauth/authorize?${new URLSearchParams({
-          response_type: 'code',
-          client_id: client.client_id,
-          code_challenge: pkcePair().challenge,
-          code_challenge_method: 'S256',
-        }).toString()}`,
-      );
+      const start = await browser.get(authorizePath({ client_id: client.client_id }));
       expect(start.headers.location).toBe('/login');
       const login = await browser.get('/login');
       expect(login.text).toContain('to continue to <strong>Resume &lt;App&gt;</strong>');
-      const res = await browser.post('/login', {
-        ...browser.hidden,
-        username: 'alice',
-        password: STRONG_PASSWORD,
-      });
+      const res = await browser.login('alice', STRONG_PASSWORD);
       expect(res.status).toBe(303);
       expect(res.headers.location).toMatch(/^\/consent\?request=[\w-]{22}$/);
       expect(res.headers.location).toBe(`/consent?request=${browser.hidden.request}`);
@@ -398,15 +357,7 @@ describe('hosted login and sessions', () => {
         redirect_uris: ['https://later.example.com/cb'],
       });
       const browser = new Browser(t.server);
-      const authorize = (clientId: string) =>
-        browser.get(
-          `/oauth/authorize?${new URLSearchParams({
-            response_type: 'code',
-            client_id: clientId,
-            code_challenge: pkcePair().challenge,
-            code_challenge_method: 'S256',
-          }).toString()}`,
-        );
+      const authorize = (clientId: string) => browser.get(authorizePath({ client_id: clientId }));
       await authorize(shown.client_id);
       await browser.get('/login');
       const form = { ...browser.hidden };
@@ -449,18 +400,10 @@ describe('login throttling per IP', () => {
     const browser = new Browser(t.server);
     await browser.get('/login');
     for (let i = 0; i < 50; i += 1) {
-      const res = await browser.post('/login', {
-        csrf_token: browser.csrf,
-        username: `user-${i % 10}`,
-        password: 'wrong-password-123',
-      });
+      const res = await browser.login(`user-${i % 10}`, 'wrong-password-123');
       expect(res.status).toBe(400);
     }
-    const res = await browser.post('/login', {
-      csrf_token: browser.csrf,
-      username: 'alice',
-      password: STRONG_PASSWORD,
-    });
+    const res = await browser.login('alice', STRONG_PASSWORD);
     expect(res.status).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(890);
 
@@ -470,11 +413,7 @@ describe('login throttling per IP', () => {
       `UPDATE login_attempts SET locked_until = ?, window_started_at = ? WHERE ${quotedKey} LIKE 'ip:%'`,
       [sqlDate(t, Date.now() - 1000), sqlDate(t, Date.now() - 901_000)],
     );
-    const later = await browser.post('/login', {
-      csrf_token: browser.csrf,
-      username: 'alice',
-      password: STRONG_PASSWORD,
-    });
+    const later = await browser.login('alice', STRONG_PASSWORD);
     expect(later.status).toBe(303);
   });
 });
@@ -541,20 +480,12 @@ describe('login throttling across instances', () => {
     const browser = new Browser(first.server);
     await browser.get('/login');
     for (let i = 0; i < 5; i += 1) {
-      const res = await browser.post('/login', {
-        csrf_token: browser.csrf,
-        username: 'alice',
-        password: `wrong-password-${i}`,
-      });
+      const res = await browser.login('alice', `wrong-password-${i}`);
       expect(res.status).toBe(400);
     }
     const elsewhere = new Browser(second.server);
     await elsewhere.get('/login');
-    const res = await elsewhere.post('/login', {
-      csrf_token: elsewhere.csrf,
-      username: 'alice',
-      password: STRONG_PASSWORD,
-    });
+    const res = await elsewhere.login('alice', STRONG_PASSWORD);
     expect(res.status).toBe(429);
   });
 

@@ -41,10 +41,14 @@ export class Browser {
     return this.hidden.csrf_token;
   }
 
-  // Fills in the sign-in form as a user would, hidden fields included.
+  // Submits the last sign-in form seen as a user would, hidden fields included.
+  login(username: string, password: string): Promise<Response> {
+    return this.post('/login', { ...this.hidden, username, password });
+  }
+
   async signIn(username: string, password: string): Promise<Response> {
     await this.get('/login');
-    return this.post('/login', { ...this.hidden, username, password });
+    return this.login(username, password);
   }
 
   private with(test: request.Test): request.Test {
@@ -71,6 +75,17 @@ export class Browser {
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+// An authorization request path: response_type=code with a fresh S256 challenge, plus `params`.
+export function authorizePath(params: Record<string, string>): string {
+  const query = new URLSearchParams({
+    response_type: 'code',
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: 'S256',
+    ...params,
+  });
+  return `/oauth/authorize?${query.toString()}`;
 }
 
 // The query parameters of a redirect's Location.
