@@ -1,8 +1,7 @@
 import { OAuthError } from '../common/oauth-error';
-import { scopeProblem } from '../clients/client-metadata';
+import { RawParams, readParam } from '../common/oauth-params';
+import { resolveScope, scopeList } from '../common/scope';
 import { isWellFormedPkceValue } from './pkce';
-
-export type RawParams = Record<string, unknown>;
 
 export type ClientForAuthorization = {
   clientId: string;
@@ -20,27 +19,6 @@ export type AuthorizationRequest = {
   state: string | null;
   codeChallenge: string | null;
 };
-
-// Longest value accepted for any parameter: the pending request is kept in the session.
-export const MAX_PARAM_LENGTH = 2048;
-
-// Every OAuth parameter is one string. Express turns `a=1&a=2` (and, in form bodies, `a[]=1` or
-// `a[x]=1`) into arrays and objects; the query parser keeps `a[x]` as a name of its own. All of
-// these are refused, never "first wins". An empty value counts as absent (RFC 6749 §3.1).
-export function readParam(params: RawParams, name: string): string | undefined {
-  const value = params[name];
-  const structured = Object.keys(params).some((key) => key.startsWith(`${name}[`));
-  if (structured || (value !== undefined && typeof value !== 'string')) {
-    throw new OAuthError('invalid_request', `${name} must be given once, as a single value`);
-  }
-  if (value !== undefined && value.length > MAX_PARAM_LENGTH) {
-    throw new OAuthError(
-      'invalid_request',
-      `${name} is longer than ${MAX_PARAM_LENGTH} characters`,
-    );
-  }
-  return value === '' ? undefined : value;
-}
 
 // RFC 6749 §3.1.2.3: an exact, byte-for-byte match with a registered URI; when the request names
 // none, the client must have exactly one. Failures here are never redirected.
@@ -73,7 +51,7 @@ export function validateAuthorizationRequest(
   }
   const redirect = { redirectUri, state };
   const fail = (code: ConstructorParameters<typeof OAuthError>[0], description: string) =>
-    new OAuthError(code, description, 400, redirect);
+    new OAuthError(code, description, 400, { redirect });
   const read = (name: string) => {
     try {
       return readParam(params, name);
@@ -93,7 +71,7 @@ export function validateAuthorizationRequest(
   if (!client.grantTypes.includes('authorization_code')) {
     throw fail('unauthorized_client', 'this client may not use the authorization code grant');
   }
-  const scope = resolveScope(read('scope'), client.scope);
+  const scope = resolveScope(read('scope'), scopeList(client.scope));
   if (typeof scope === 'string') {
     throw fail('invalid_scope', scope);
   }
@@ -110,20 +88,6 @@ export function validateAuthorizationRequest(
     state,
     codeChallenge: codeChallenge ?? null,
   };
-}
-
-// RFC 6749 §3.3: omitted means the client's registered scopes; otherwise a subset of them.
-function resolveScope(requested: string | undefined, allowed: string): string[] | string {
-  const allowedScopes = allowed.split(' ').filter(Boolean);
-  if (requested === undefined) {
-    return allowedScopes;
-  }
-  if (scopeProblem(requested)) {
-    return 'scope must be space-separated scope tokens';
-  }
-  const scopes = [...new Set(requested.split(' '))];
-  const unknown = scopes.filter((scope) => !allowedScopes.includes(scope));
-  return unknown.length > 0 ? 'scope exceeds what this client may request' : scopes;
 }
 
 // PKCE with S256 only: `plain` (and a challenge without a method, which means plain) is refused.

@@ -7,10 +7,9 @@ import { Env } from '../config/env.validation';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthorizationCodesService } from './authorization-codes.service';
+import { RawParams, readParam } from '../common/oauth-params';
 import {
   AuthorizationRequest,
-  RawParams,
-  readParam,
   resolveRedirectUri,
   validateAuthorizationRequest,
 } from './authorization-request';
@@ -120,8 +119,7 @@ export class AuthorizationService {
     await this.sessions.save(session);
     if (decision === 'deny') {
       throw new OAuthError('access_denied', 'the user denied the request', 400, {
-        redirectUri: pending.redirectUri,
-        state: pending.state,
+        redirect: { redirectUri: pending.redirectUri, state: pending.state },
       });
     }
     await this.consents.remember(user.id, pending.clientId, pending.scope);

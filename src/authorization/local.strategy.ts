@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-local';
+import { clientIp } from '../common/client-ip';
 import { CredentialsService } from '../users/credentials.service';
 import { User } from '../users/user.entity';
 import { stringField } from './form-field';
@@ -10,10 +11,6 @@ export class LoginRejected extends Error {
   constructor(readonly retryAfterSeconds?: number) {
     super(retryAfterSeconds ? 'too many attempts' : 'invalid credentials');
   }
-}
-
-export function clientIp(request: Request): string {
-  return request.ip ?? request.socket.remoteAddress ?? 'unknown';
 }
 
 // passport-local over the `username` and `password` form fields, checked by CredentialsService

@@ -1,10 +1,9 @@
+import { isWellFormedScope } from '../common/scope';
 import type { FieldErrors } from '../common/validation';
 import type { GrantType, TokenEndpointAuthMethod } from './client.entity';
 
 const MAX_URI_LENGTH = 2000;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-// RFC 6749 §3.3: scope = scope-token *( SP scope-token ); scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;
 
 function parseAbsoluteUrl(value: string): URL | undefined {
   try {
@@ -55,7 +54,7 @@ export function originProblem(origin: string): string | undefined {
 }
 
 export function scopeProblem(scope: string): string | undefined {
-  return SCOPE.test(scope)
+  return isWellFormedScope(scope)
     ? undefined
     : 'must be scope tokens separated by single spaces (RFC 6749 §3.3)';
 }

@@ -17,13 +17,38 @@ export type OAuthErrorCode =
 // verified (RFC 6749 §4.1.2.1). Without it the error is shown to the user instead.
 export type ErrorRedirect = { redirectUri: string; state: string | null };
 
+export type OAuthErrorOptions = {
+  redirect?: ErrorRedirect;
+  // Sent as Retry-After (429 from login throttling, 503 when the database cannot answer).
+  retryAfterSeconds?: number;
+};
+
 export class OAuthError extends Error {
+  readonly redirect?: ErrorRedirect;
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly code: OAuthErrorCode,
     readonly description: string,
     readonly status = 400,
-    readonly redirect?: ErrorRedirect,
+    options: OAuthErrorOptions = {},
   ) {
     super(description);
+    this.redirect = options.redirect;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
+
+  // RFC 6749 §5.2
+  toResponseBody(): { error: OAuthErrorCode; error_description: string } {
+    return { error: this.code, error_description: this.description };
+  }
+}
+
+// For work that must commit before it fails (a spent code, a revoked family): the transaction
+// returns its OAuthError instead of throwing it (which would roll back), and this throws it after.
+export function throwIfOAuthError<T>(outcome: T | OAuthError): T {
+  if (outcome instanceof OAuthError) {
+    throw outcome;
+  }
+  return outcome;
 }

@@ -1,0 +1,29 @@
+// RFC 6749 §3.3: scope = scope-token *( SP scope-token ); scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;
+
+export function isWellFormedScope(scope: string): boolean {
+  return SCOPE.test(scope);
+}
+
+// A stored space-separated scope string as a list.
+export function scopeList(scope: string): string[] {
+  return scope.split(' ').filter(Boolean);
+}
+
+// RFC 6749 §3.3 and §6: an omitted scope means everything `allowed`; a requested one must be a
+// subset of it (never wider). Answers the scopes, or the problem (the invalid_scope description);
+// `allowedIs` says what `allowed` is, for that description.
+export function resolveScope(
+  requested: string | undefined,
+  allowed: string[],
+  allowedIs = 'what this client may request',
+): string[] | string {
+  if (requested === undefined) {
+    return allowed;
+  }
+  if (!isWellFormedScope(requested)) {
+    return 'scope must be space-separated scope tokens';
+  }
+  const scopes = [...new Set(requested.split(' '))];
+  return scopes.every((scope) => allowed.includes(scope)) ? scopes : `scope exceeds ${allowedIs}`;
+}
