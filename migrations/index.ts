@@ -1,6 +1,11 @@
 import { CreateSchema1795335000000 } from './1795335000000-CreateSchema';
 import { SessionVersion1795421400000 } from './1795421400000-SessionVersion';
+import { RefreshTokenFamilies1795507800000 } from './1795507800000-RefreshTokenFamilies';
 
 // Listed explicitly (not globbed) so the same list loads under ts-jest, ts-node and compiled JS.
 // Append new migrations; never edit or reorder one that has been merged.
-export const migrations = [CreateSchema1795335000000, SessionVersion1795421400000];
+export const migrations = [
+  CreateSchema1795335000000,
+  SessionVersion1795421400000,
+  RefreshTokenFamilies1795507800000,
+];

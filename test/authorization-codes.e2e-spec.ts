@@ -90,7 +90,7 @@ describe('authorization codes', () => {
     const code = await codes.issue(grant);
     await expect(
       t.dataSource.transaction(async (manager) => {
-        const result = await codes.consume(code, manager.getRepository(AuthorizationCode));
+        const result = await codes.consume(code, manager);
         expect(result.outcome).toBe('redeemed');
         throw new Error('token insert failed');
       }),

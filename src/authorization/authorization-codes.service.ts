@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { IsNull, MoreThan, Repository } from 'typeorm';
+import { EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { Env } from '../config/env.validation';
 import { AuthorizationCode } from './authorization-code.entity';
+import { verifyPkce } from './pkce';
 
 export type CodeGrant = {
   clientId: string;
@@ -20,6 +21,25 @@ export type CodeRedemption =
   // Already used: the caller revokes what the first redemption produced (code.familyId).
   | { outcome: 'reused'; code: AuthorizationCode }
   | { outcome: 'invalid' };
+
+// What the token request presents along with the code (RFC 6749 §4.1.3, RFC 7636 §4.5).
+export type CodePresentation = {
+  client: { clientId: string; redirectUris: string[] };
+  redirectUri: string | undefined;
+  codeVerifier: string | undefined;
+};
+
+export type RedeemedGrant = {
+  familyId: string;
+  userId: string;
+  scope: string[];
+};
+
+export type CodeExchange =
+  | { outcome: 'redeemed'; grant: RedeemedGrant }
+  // Used before: everything issued from it (its family) must be revoked.
+  | { outcome: 'reused'; familyId: string }
+  | { outcome: 'refused'; reason: string };
 
 // Authorization codes (RFC 6749 §4.1.2): 256 random bits, stored as a SHA-256 hash, bound to the
 // client, user, redirect URI, scope and PKCE challenge, single use, AUTH_CODE_TTL seconds.
@@ -54,12 +74,35 @@ export class AuthorizationCodesService {
     return code;
   }
 
-  // One conditional UPDATE decides: of any number of concurrent redemptions exactly one sees an
-  // affected row. Pass the repository of a transaction so token inserts commit with it.
-  async consume(
+  // Consumes the code and checks what it is bound to. The code is spent even when a check fails
+  // (a failed PKCE check must not leave it open to more guesses), so the caller commits either way.
+  async redeem(
     code: string,
-    codes: Repository<AuthorizationCode> = this.codes,
-  ): Promise<CodeRedemption> {
+    presented: CodePresentation,
+    manager: EntityManager,
+  ): Promise<CodeExchange> {
+    const redemption = await this.consume(code, manager);
+    if (redemption.outcome === 'invalid') {
+      return { outcome: 'refused', reason: 'the authorization code is invalid or expired' };
+    }
+    if (redemption.outcome === 'reused') {
+      return { outcome: 'reused', familyId: redemption.code.familyId };
+    }
+    const row = redemption.code;
+    const reason = bindingProblem(row, presented);
+    if (reason) {
+      return { outcome: 'refused', reason };
+    }
+    return {
+      outcome: 'redeemed',
+      grant: { familyId: row.familyId, userId: row.userId, scope: row.scope.split(' ') },
+    };
+  }
+
+  // One conditional UPDATE decides: of any number of concurrent redemptions exactly one sees an
+  // affected row. Pass a transaction's manager so token inserts commit with it.
+  async consume(code: string, manager?: EntityManager): Promise<CodeRedemption> {
+    const codes = manager ? manager.getRepository(AuthorizationCode) : this.codes;
     const codeHash = sha256Hex(code);
     const now = new Date();
     const { affected } = await codes.update(
@@ -72,4 +115,41 @@ export class AuthorizationCodesService {
     }
     return row?.consumedAt ? { outcome: 'reused', code: row } : { outcome: 'invalid' };
   }
+}
+
+// RFC 6749 §4.1.3: the same client, the same redirect URI; RFC 7636 §4.6: the verifier matches the
+// challenge, and (PRODUCT.md) a verifier for a code issued without a challenge is refused.
+function bindingProblem(code: AuthorizationCode, presented: CodePresentation): string | undefined {
+  if (code.clientId !== presented.client.clientId) {
+    return 'the authorization code was issued to another client';
+  }
+  const redirectProblem = redirectUriProblem(code, presented);
+  if (redirectProblem) {
+    return redirectProblem;
+  }
+  if (code.codeChallenge === null) {
+    return presented.codeVerifier === undefined
+      ? undefined
+      : 'code_verifier was sent, but the authorization request had no code_challenge';
+  }
+  if (presented.codeVerifier === undefined) {
+    return 'code_verifier is required';
+  }
+  return verifyPkce(presented.codeVerifier, code.codeChallenge)
+    ? undefined
+    : 'code_verifier does not match the code_challenge';
+}
+
+// redirect_uri may be left out of the token request only when the client has a single registered
+// URI (the one the code was issued for): only then could the authorization request leave it out.
+function redirectUriProblem(code: AuthorizationCode, presented: CodePresentation) {
+  if (presented.redirectUri === undefined) {
+    const registered = presented.client.redirectUris;
+    return registered.length === 1 && registered[0] === code.redirectUri
+      ? undefined
+      : 'redirect_uri is required';
+  }
+  return presented.redirectUri === code.redirectUri
+    ? undefined
+    : 'redirect_uri does not match the authorization request';
 }

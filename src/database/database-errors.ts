@@ -18,6 +18,8 @@ const UNAVAILABLE = new Set([
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
   'ER_LOCK_WAIT_TIMEOUT',
+  // Still deadlocked after inTransaction's retries: busy, not broken.
+  'ER_LOCK_DEADLOCK',
   'SQLITE_BUSY',
   'SQLITE_LOCKED',
   'SQLITE_IOERR',
@@ -32,6 +34,10 @@ function driverCode(error: unknown): string | undefined {
     error instanceof QueryFailedError ? error.driverError : error
   ) as DriverError;
   return typeof driverError?.code === 'string' ? driverError.code : undefined;
+}
+
+export function isDeadlock(error: unknown): boolean {
+  return driverCode(error) === 'ER_LOCK_DEADLOCK';
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -5,6 +5,7 @@ import { Session } from '../authorization/session.entity';
 import { Client } from '../clients/client.entity';
 import { AccessToken } from '../tokens/access-token.entity';
 import { RefreshToken } from '../tokens/refresh-token.entity';
+import { RefreshTokenFamily } from '../tokens/refresh-token-family.entity';
 import { SigningKey } from '../tokens/signing-key.entity';
 import { User } from '../users/user.entity';
 
@@ -15,6 +16,7 @@ export const entities = [
   AuthorizationCode,
   AccessToken,
   RefreshToken,
+  RefreshTokenFamily,
   Consent,
   SigningKey,
   Session,

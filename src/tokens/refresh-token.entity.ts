@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { RefreshTokenFamily } from './refresh-token-family.entity';
 
 @Entity('refresh_tokens')
 export class RefreshToken {
@@ -21,6 +22,11 @@ export class RefreshToken {
   // Rotation keeps one family per grant; reuse of a rotated token revokes the whole family.
   @Column({ type: 'varchar', length: 36 })
   familyId!: string;
+
+  // Loaded with the token in one statement, so both are read from the same moment.
+  @ManyToOne(() => RefreshTokenFamily)
+  @JoinColumn({ name: 'family_id' })
+  family?: RefreshTokenFamily;
 
   // The token this one was rotated from.
   @Column({ type: 'varchar', length: 36, nullable: true })

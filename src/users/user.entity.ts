@@ -27,6 +27,11 @@ export class User {
   @Column({ type: 'boolean' })
   enabled!: boolean;
 
+  // Tokens issued to the user before this instant are refused (set when the user is disabled, so
+  // enabling the account again does not bring old tokens back).
+  @Column({ type: 'datetime', nullable: true })
+  tokensInvalidBefore!: Date | null;
+
   @Column({ type: 'datetime' })
   createdAt!: Date;
 

@@ -25,6 +25,7 @@ export class UsersService {
       passwordHash: await hashPassword(input.password),
       role: input.role ?? 'user',
       enabled: input.enabled ?? true,
+      tokensInvalidBefore: null,
       createdAt: now,
       updatedAt: now,
     });
@@ -47,6 +48,10 @@ export class UsersService {
     return user;
   }
 
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
   findEnabledById(id: string): Promise<User | null> {
     return this.users.findOneBy({ id, enabled: true });
   }
@@ -61,7 +66,11 @@ export class UsersService {
   async update(id: string, changes: UpdateUserDto): Promise<User> {
     const user = await this.get(id);
     const { password, ...profile } = changes;
+    const wasEnabled = user.enabled;
     Object.assign(user, profile, { updatedAt: new Date() });
+    if (wasEnabled && !user.enabled) {
+      user.tokensInvalidBefore = user.updatedAt;
+    }
     if (password !== undefined) {
       this.assertPasswordAcceptable(password, user.username);
       user.passwordHash = await hashPassword(password);
