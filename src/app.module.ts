@@ -1,14 +1,17 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthorizationModule } from './authorization/authorization.module';
+import { ClientOriginsCorsMiddleware } from './clients/client-origins-cors.middleware';
 import { ClientsModule } from './clients/clients.module';
-import { AccessGuard } from './common/access.guard';
 import { loggerParams } from './common/logger';
 import { appConfigModule } from './config/config';
 import { validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseUnavailableFilter } from './database/database-unavailable.filter';
+import { ProtectedApiModule } from './protected-api/protected-api.module';
+import { AccessGuard } from './tokens/access.guard';
+import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
 export type AppModuleOptions = {
@@ -16,8 +19,11 @@ export type AppModuleOptions = {
   logTo?: 'stdout' | 'stderr';
 };
 
+// Routes that browser apps call from their own origin (never /oauth/authorize or the pages).
+const CORS_ROUTES = ['oauth/token', 'api/*path'];
+
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
   // Validates the environment right away: an invalid value throws InvalidEnvironmentError here,
   // before any module starts, and the entry point prints its message.
   static forRoot({ logTo = 'stdout' }: AppModuleOptions = {}): DynamicModule {
@@ -31,11 +37,17 @@ export class AppModule {
         UsersModule,
         ClientsModule,
         AuthorizationModule,
+        TokensModule,
+        ProtectedApiModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
       ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ClientOriginsCorsMiddleware).forRoutes(...CORS_ROUTES);
   }
 }

@@ -53,6 +53,19 @@ export class ClientsService {
     return client?.enabled ? client : null;
   }
 
+  // Whether an enabled client lists this browser origin in allowed_origins (CORS). The LIKE narrows
+  // the rows to those whose JSON list holds the quoted origin; the exact check is done in code.
+  async isAllowedOrigin(origin: string): Promise<boolean> {
+    const quoted = JSON.stringify(origin).replace(/[!%_]/g, '!$&');
+    const candidates = await this.clients
+      .createQueryBuilder('client')
+      .select(['client.clientId', 'client.allowedOrigins'])
+      .where('client.enabled = :enabled', { enabled: true })
+      .andWhere("client.allowed_origins LIKE :pattern ESCAPE '!'", { pattern: `%${quoted}%` })
+      .getMany();
+    return candidates.some((client) => client.allowedOrigins.includes(origin));
+  }
+
   async get(clientId: string): Promise<Client> {
     const client = await this.findExactly(clientId);
     if (!client) {

@@ -1,11 +1,12 @@
-import { Controller, Get, INestApplication } from '@nestjs/common';
+import { Controller, Get, INestApplication, Post } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { AdminOnly, Principal, Scopes, TokenPrincipal } from '../common/access';
 import { AccessGuard } from './access.guard';
-import { AccessTokenVerifier, AdminOnly, TokenPrincipal } from './access';
+import { AccessTokensService } from './access-tokens.service';
 
 const ADMIN_API_KEY = 'admin-key-0123456789abcdef0123456789abcdef';
 
@@ -21,27 +22,47 @@ class ProbeController {
   admin() {
     return { ok: true };
   }
-}
 
-const principals: Record<string, TokenPrincipal> = {
-  'admin-token': { clientId: 'c', userId: 'u1', scopes: ['admin', 'email'], isAdminUser: true },
-  'admin-user-without-scope': { clientId: 'c', userId: 'u1', scopes: ['email'], isAdminUser: true },
-  'plain-user-with-scope': { clientId: 'c', userId: 'u2', scopes: ['admin'], isAdminUser: false },
-};
+  @Scopes()
+  @Get('any-token')
+  anyToken(@Principal() principal: TokenPrincipal) {
+    return { user: principal.user.id };
+  }
 
-class FakeVerifier extends AccessTokenVerifier {
-  verify(token: string): Promise<TokenPrincipal | null> {
-    return Promise.resolve(principals[token] ?? null);
+  @Scopes('email')
+  @Get('email')
+  email() {
+    return { ok: true };
+  }
+
+  @Scopes('email')
+  @Post('email')
+  postEmail() {
+    return { ok: true };
   }
 }
 
-async function createApp(withVerifier: boolean): Promise<INestApplication<App>> {
+const principal = (scopes: string[], isAdmin: boolean): TokenPrincipal => ({
+  clientId: 'c',
+  scopes,
+  user: { id: isAdmin ? 'u1' : 'u2', username: 'u', email: null, name: null, isAdmin },
+});
+
+const principals: Record<string, TokenPrincipal> = {
+  'admin-token': principal(['admin', 'email'], true),
+  'admin-user-without-scope': principal(['email'], true),
+  'plain-user-with-scope': principal(['admin'], false),
+  'profile-token': principal(['profile'], false),
+};
+
+async function createApp(): Promise<INestApplication<App>> {
+  const verifier = { verify: (token: string) => Promise.resolve(principals[token] ?? null) };
   const moduleRef = await Test.createTestingModule({
     controllers: [ProbeController],
     providers: [
       { provide: ConfigService, useValue: new ConfigService({ ADMIN_API_KEY }) },
+      { provide: AccessTokensService, useValue: verifier },
       { provide: APP_GUARD, useClass: AccessGuard },
-      ...(withVerifier ? [{ provide: AccessTokenVerifier, useClass: FakeVerifier }] : []),
     ],
   }).compile();
   const app = moduleRef.createNestApplication<INestApplication<App>>({ logger: false });
@@ -52,7 +73,7 @@ describe('AccessGuard', () => {
   let app: INestApplication<App>;
 
   beforeAll(async () => {
-    app = await createApp(true);
+    app = await createApp();
   });
 
   afterAll(() => app.close());
@@ -142,20 +163,54 @@ describe('AccessGuard', () => {
       .expect('WWW-Authenticate', 'Bearer realm="portcullis"');
   });
 
-  it('should accept only the ADMIN_API_KEY when no token verifier is provided', async () => {
-    const keyOnly = await createApp(false);
-    try {
-      await request(keyOnly.getHttpServer())
-        .get('/admin')
-        .set('Authorization', 'Bearer admin-token')
-        .expect(401)
-        .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_token"');
-      await request(keyOnly.getHttpServer())
-        .get('/admin')
-        .set('Authorization', `Bearer ${ADMIN_API_KEY}`)
-        .expect(200);
-    } finally {
-      await keyOnly.close();
-    }
+  it('should hand the route the principal when any valid token is enough', async () => {
+    await request(app.getHttpServer())
+      .get('/any-token')
+      .set('Authorization', 'Bearer profile-token')
+      .expect(200, { user: 'u2' });
+  });
+
+  it('should answer 401 with no error code when a scoped route gets no token', async () => {
+    await request(app.getHttpServer())
+      .get('/email')
+      .expect(401, {
+        statusCode: 401,
+        message: 'An access token is required',
+        error: 'Unauthorized',
+      })
+      .expect('WWW-Authenticate', 'Bearer realm="portcullis"');
+  });
+
+  it('should answer 403 insufficient_scope naming the scope when the token lacks it', async () => {
+    await request(app.getHttpServer())
+      .get('/email')
+      .set('Authorization', 'Bearer profile-token')
+      .expect(403, {
+        statusCode: 403,
+        message: 'This route needs scope "email"',
+        error: 'Forbidden',
+      })
+      .expect(
+        'WWW-Authenticate',
+        'Bearer realm="portcullis", error="insufficient_scope", scope="email"',
+      );
+  });
+
+  it('should refuse the ADMIN_API_KEY on a route that needs a user token', async () => {
+    await request(app.getHttpServer())
+      .get('/any-token')
+      .set('Authorization', `Bearer ${ADMIN_API_KEY}`)
+      .expect(401)
+      .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_token"');
+  });
+
+  it('should answer 400 invalid_request when a token is sent in the header and the body', async () => {
+    await request(app.getHttpServer())
+      .post('/email')
+      .set('Authorization', 'Bearer admin-token')
+      .type('form')
+      .send({ access_token: 'admin-token' })
+      .expect(400)
+      .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_request"');
   });
 });

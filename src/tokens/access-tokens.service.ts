@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { Client } from '../clients/client.entity';
+import { ClientsService } from '../clients/clients.service';
+import { TokenPrincipal } from '../common/access';
+import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
+import { scopeList } from '../common/scope';
+import { Env } from '../config/env.validation';
+import { UsersService } from '../users/users.service';
+import { AccessToken } from './access-token.entity';
+import { IssuedAccessToken } from './token-response';
+import { isIssuedAfterInvalidation } from './token-rules';
+
+// What an access token is issued for: one grant (its family) of a user to a client.
+export type AccessGrant = { client: Client; userId: string; scope: string[]; familyId: string };
+
+// Opaque access tokens: 256 random bits, only the SHA-256 stored. They live in their own table, so
+// a refresh token or an authorization code is never found as one.
+@Injectable()
+export class AccessTokensService {
+  private readonly ttlSeconds: number;
+
+  constructor(
+    @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
+    private readonly clients: ClientsService,
+    private readonly users: UsersService,
+    config: ConfigService<Env, true>,
+  ) {
+    this.ttlSeconds = config.get('ACCESS_TOKEN_TTL', { infer: true });
+  }
+
+  async issue(manager: EntityManager, grant: AccessGrant): Promise<IssuedAccessToken> {
+    const token = generateOpaqueSecret(32);
+    const now = new Date();
+    await manager.getRepository(AccessToken).insert({
+      id: randomUUID(),
+      tokenHash: sha256Hex(token),
+      format: 'opaque',
+      clientId: grant.client.clientId,
+      userId: grant.userId,
+      scope: grant.scope.join(' '),
+      familyId: grant.familyId,
+      expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000),
+      revokedAt: null,
+      createdAt: now,
+    });
+    return { token, expiresIn: this.ttlSeconds };
+  }
+
+  // The principal of a live token: not revoked, not expired, its client still enabled, its user
+  // enabled and not disabled since the token was issued. Anything else is null.
+  async verify(token: string): Promise<TokenPrincipal | null> {
+    const row = await this.tokens.findOneBy({ tokenHash: sha256Hex(token) });
+    if (!row || row.revokedAt !== null || row.expiresAt <= new Date() || row.userId === null) {
+      return null;
+    }
+    const [client, user] = await Promise.all([
+      this.clients.findEnabled(row.clientId),
+      this.users.findById(row.userId),
+    ]);
+    if (!client || !user || !isIssuedAfterInvalidation(user, row.createdAt)) {
+      return null;
+    }
+    return {
+      clientId: row.clientId,
+      scopes: scopeList(row.scope),
+      user: {
+        id: user.id,
+        username: user.username,
+        email: user.email,
+        name: user.name,
+        isAdmin: user.role === 'admin',
+      },
+    };
+  }
+
+  async revokeFamily(manager: EntityManager, familyId: string, now: Date): Promise<void> {
+    await manager
+      .getRepository(AccessToken)
+      .update({ familyId, revokedAt: IsNull() }, { revokedAt: now });
+  }
+}

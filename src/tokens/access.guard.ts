@@ -1,0 +1,115 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import {
+  ADMIN_ONLY,
+  REQUIRED_SCOPES,
+  RequestWithPrincipal,
+  TokenPrincipal,
+} from '../common/access';
+import { malformedBearerRequest, readBearerToken } from '../common/bearer-token';
+import { sha256Hex, secretMatchesHash } from '../common/crypto';
+import { Env } from '../config/env.validation';
+import { AccessTokensService } from './access-tokens.service';
+
+const REALM = 'realm="portcullis"';
+
+type Requirement = { adminOnly: boolean; scopes: string[] };
+
+// The one global guard: routes declare who may call them (@AdminOnly(), @Scopes()); this enforces
+// it with RFC 6750 §3 challenges. The token is read from the Authorization header only.
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly adminApiKeyHash: string;
+
+  constructor(
+    private readonly reflector: Reflector,
+    config: ConfigService<Env, true>,
+    private readonly accessTokens: AccessTokensService,
+  ) {
+    this.adminApiKeyHash = sha256Hex(config.get('ADMIN_API_KEY', { infer: true }));
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const requirement = this.requirementOf(context);
+    if (!requirement) {
+      return true;
+    }
+    const http = context.switchToHttp();
+    const request = http.getRequest<RequestWithPrincipal>();
+    const challenge = (params = '') => {
+      http.getResponse<Response>().setHeader('WWW-Authenticate', `Bearer ${REALM}${params}`);
+    };
+    const token = this.presentedToken(request, requirement, challenge);
+    if (requirement.adminOnly && secretMatchesHash(token, this.adminApiKeyHash)) {
+      return true;
+    }
+    const principal = await this.accessTokens.verify(token);
+    if (!principal) {
+      challenge(', error="invalid_token"');
+      throw new UnauthorizedException('The access token is invalid or expired');
+    }
+    const missing = this.missingScopes(requirement, principal);
+    if (missing) {
+      challenge(`, error="insufficient_scope", scope="${missing.join(' ')}"`);
+      throw new ForbiddenException(
+        requirement.adminOnly
+          ? 'An admin user with scope "admin" is required'
+          : `This route needs scope "${missing.join(' ')}"`,
+      );
+    }
+    request.principal = principal;
+    return true;
+  }
+
+  private requirementOf(context: ExecutionContext): Requirement | undefined {
+    const targets = [context.getHandler(), context.getClass()];
+    const adminOnly = this.reflector.getAllAndOverride<boolean | undefined>(ADMIN_ONLY, targets);
+    const scopes = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets);
+    if (adminOnly) {
+      return { adminOnly: true, scopes: ['admin'] };
+    }
+    return scopes ? { adminOnly: false, scopes } : undefined;
+  }
+
+  // RFC 6750 §2.1 and §3.1: one token, in one Authorization header. Node keeps only the first of
+  // repeated Authorization headers, so the raw headers are counted; a token in a form body is a
+  // second method (the query string is never read).
+  private presentedToken(
+    request: Request,
+    requirement: Requirement,
+    challenge: (params?: string) => void,
+  ): string {
+    const bearer = readBearerToken(request.headers.authorization);
+    if (bearer.kind === 'absent') {
+      challenge();
+      throw new UnauthorizedException(
+        requirement.adminOnly ? 'Admin credentials are required' : 'An access token is required',
+      );
+    }
+    const headerCount = request.rawHeaders.filter(
+      (name, index) => index % 2 === 0 && name.toLowerCase() === 'authorization',
+    ).length;
+    const inBody = (request.body as Record<string, unknown> | undefined)?.access_token;
+    if (bearer.kind === 'malformed' || headerCount > 1 || inBody !== undefined) {
+      challenge(', error="invalid_request"');
+      throw malformedBearerRequest();
+    }
+    return bearer.token;
+  }
+
+  private missingScopes(requirement: Requirement, principal: TokenPrincipal): string[] | undefined {
+    const lacksScope = requirement.scopes.some((scope) => !principal.scopes.includes(scope));
+    if (lacksScope || (requirement.adminOnly && !principal.user.isAdmin)) {
+      return requirement.scopes;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,59 @@
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { Client } from '../clients/client.entity';
+import { ClientsService } from '../clients/clients.service';
+import { generateOpaqueSecret, secretMatchesHash, sha256Hex } from '../common/crypto';
+import { OAuthError } from '../common/oauth-error';
+import { RawParams } from '../common/oauth-params';
+import { clientAuthenticationFailed, readClientCredentials } from './client-credentials';
+
+type RequestWithClient = Request & { client?: Client };
+
+// Compared against when the client is unknown, so an unknown id costs what a wrong secret costs.
+const UNKNOWN_CLIENT_SECRET_HASH = sha256Hex(generateOpaqueSecret());
+
+// Client authentication for the token (and later revocation and introspection) endpoints: a form
+// body, one method, and the method the client registered. Unknown client, disabled client, wrong
+// secret and wrong method all fail alike with 401 invalid_client.
+@Injectable()
+export class ClientAuthGuard implements CanActivate {
+  constructor(private readonly clients: ClientsService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<RequestWithClient>();
+    if (!request.is('application/x-www-form-urlencoded')) {
+      throw new OAuthError(
+        'invalid_request',
+        'the request body must be application/x-www-form-urlencoded',
+      );
+    }
+    const credentials = readClientCredentials(
+      request.headers.authorization,
+      request.body as RawParams,
+    );
+    const client = await this.clients.findEnabled(credentials.clientId);
+    const secretMatches =
+      credentials.secret !== undefined &&
+      secretMatchesHash(credentials.secret, client?.secretHash ?? UNKNOWN_CLIENT_SECRET_HASH);
+    if (
+      !client ||
+      client.tokenEndpointAuthMethod !== credentials.method ||
+      (credentials.method !== 'none' && !secretMatches)
+    ) {
+      throw clientAuthenticationFailed();
+    }
+    request.client = client;
+    return true;
+  }
+}
+
+// The client ClientAuthGuard authenticated.
+export const AuthenticatedClient = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Client => {
+    const { client } = context.switchToHttp().getRequest<RequestWithClient>();
+    if (!client) {
+      throw new Error('@AuthenticatedClient() used on a route without ClientAuthGuard');
+    }
+    return client;
+  },
+);

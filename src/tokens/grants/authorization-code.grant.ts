@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuthorizationCodesService } from '../../authorization/authorization-codes.service';
+import { Client } from '../../clients/client.entity';
+import { OAuthError, throwIfOAuthError } from '../../common/oauth-error';
+import { requiredParam } from '../../common/oauth-params';
+import { inTransaction } from '../../database/transactions';
+import { UsersService } from '../../users/users.service';
+import { TokenRequestDto } from '../dto/token-request.dto';
+import { RefreshTokensService } from '../refresh-tokens.service';
+import { TokenIssuer } from '../token-issuer.service';
+import { TokenResponse } from '../token-response';
+
+// RFC 6749 §4.1.3-4.1.4 with PKCE (RFC 7636 §4.5-4.6). Redeeming the code and inserting the tokens
+// commit together or not at all. A refused code stays spent (that commit happens too), and a code
+// presented a second time revokes everything issued from it (§4.1.2).
+@Injectable()
+export class AuthorizationCodeGrant {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly codes: AuthorizationCodesService,
+    private readonly users: UsersService,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly issuer: TokenIssuer,
+  ) {}
+
+  async exchange(client: Client, request: TokenRequestDto): Promise<TokenResponse> {
+    const code = requiredParam(request.code, 'code');
+    const outcome = await inTransaction(this.dataSource, async (manager) => {
+      const exchange = await this.codes.redeem(
+        code,
+        { client, redirectUri: request.redirect_uri, codeVerifier: request.code_verifier },
+        manager,
+      );
+      if (exchange.outcome === 'reused') {
+        await this.refreshTokens.revokeFamily(manager, exchange.familyId);
+        return new OAuthError('invalid_grant', 'the authorization code was already used');
+      }
+      if (exchange.outcome === 'refused') {
+        return new OAuthError('invalid_grant', exchange.reason);
+      }
+      const { userId, scope, familyId } = exchange.grant;
+      const user = await this.users.findEnabledById(userId);
+      if (!user) {
+        return new OAuthError('invalid_grant', 'the authorization code is invalid or expired');
+      }
+      return this.issuer.issue(manager, { client, userId, scope, familyId });
+    });
+    return throwIfOAuthError(outcome);
+  }
+}

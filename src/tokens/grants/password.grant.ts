@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Client } from '../../clients/client.entity';
+import { OAuthError } from '../../common/oauth-error';
+import { requiredParam } from '../../common/oauth-params';
+import { resolveScope, scopeList } from '../../common/scope';
+import { inTransaction } from '../../database/transactions';
+import { CredentialsService } from '../../users/credentials.service';
+import { TokenRequestDto } from '../dto/token-request.dto';
+import { TokenIssuer } from '../token-issuer.service';
+import { TokenResponse } from '../token-response';
+
+// RFC 6749 §4.3, for trusted confidential clients that list the grant. The password is checked by
+// the same service as the login page: argon2id, a dummy hash for unknown users, and the same
+// per-account and per-address attempt counters.
+@Injectable()
+export class PasswordGrant {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly credentials: CredentialsService,
+    private readonly issuer: TokenIssuer,
+  ) {}
+
+  async exchange(
+    client: Client,
+    request: TokenRequestDto,
+    clientIp: string,
+  ): Promise<TokenResponse> {
+    if (client.isPublic) {
+      throw new OAuthError('unauthorized_client', 'public clients may not use the password grant');
+    }
+    const username = requiredParam(request.username, 'username');
+    const password = requiredParam(request.password, 'password');
+    const scope = resolveScope(request.scope, scopeList(client.scope));
+    if (typeof scope === 'string') {
+      throw new OAuthError('invalid_scope', scope);
+    }
+    const check = await this.credentials.check(username, password, clientIp);
+    if (check.outcome === 'throttled') {
+      throw new OAuthError('invalid_grant', 'too many failed attempts; try again later', 429, {
+        retryAfterSeconds: check.retryAfterSeconds,
+      });
+    }
+    if (check.outcome === 'invalid') {
+      throw new OAuthError('invalid_grant', 'invalid username or password');
+    }
+    const grant = { client, userId: check.user.id, scope, familyId: randomUUID() };
+    return inTransaction(this.dataSource, (manager) => this.issuer.issue(manager, grant));
+  }
+}

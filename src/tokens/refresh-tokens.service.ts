@@ -1,0 +1,207 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, IsNull } from 'typeorm';
+import { Client } from '../clients/client.entity';
+import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
+import { resolveScope, scopeList } from '../common/scope';
+import { Env } from '../config/env.validation';
+import { UsersService } from '../users/users.service';
+import { AccessGrant, AccessTokensService } from './access-tokens.service';
+import { RefreshToken } from './refresh-token.entity';
+import { RefreshTokenFamily } from './refresh-token-family.entity';
+import { isIssuedAfterInvalidation, isWithinReuseGrace } from './token-rules';
+
+export type Rotation =
+  | { outcome: 'rotated'; refreshToken: string; grant: AccessGrant }
+  | { outcome: 'refused'; reason: string }
+  | { outcome: 'invalid_scope'; reason: string };
+
+// How the presented token hands on to a successor: the head moves from `expectedHead` to it.
+type Succession =
+  | { kind: 'rotate'; expectedHead: string }
+  | { kind: 'replace'; expectedHead: string }
+  | { kind: 'reuse' };
+
+const refused = (reason: string): Rotation => ({ outcome: 'refused', reason });
+
+// Refresh tokens (RFC 6749 §6, RFC 9700 §4.14): 256 random bits stored as SHA-256, bound to their
+// client and grant, rotated on every use. A family is one grant's chain of tokens; its head is the
+// one live token, moved by a compare-and-set UPDATE on the family row, so of any number of
+// parallel refreshes of one token at most one moves it from each state.
+@Injectable()
+export class RefreshTokensService {
+  private readonly ttlMs: number;
+  private readonly graceSeconds: number;
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly accessTokens: AccessTokensService,
+    config: ConfigService<Env, true>,
+  ) {
+    this.ttlMs = config.get('REFRESH_TOKEN_TTL', { infer: true }) * 1000;
+    this.graceSeconds = config.get('REFRESH_REUSE_GRACE', { infer: true });
+  }
+
+  // The first refresh token of a grant. The family lives REFRESH_TOKEN_TTL from now, whatever
+  // the rotations.
+  async startFamily(manager: EntityManager, grant: AccessGrant): Promise<string> {
+    const now = new Date();
+    const token = this.newToken({
+      clientId: grant.client.clientId,
+      userId: grant.userId,
+      familyId: grant.familyId,
+      scope: grant.scope.join(' '),
+      parentId: null,
+      expiresAt: new Date(now.getTime() + this.ttlMs),
+      createdAt: now,
+    });
+    await manager.getRepository(RefreshTokenFamily).insert({
+      id: grant.familyId,
+      clientId: grant.client.clientId,
+      userId: grant.userId,
+      headTokenId: token.row.id,
+      revokedAt: null,
+      createdAt: now,
+    });
+    await manager.getRepository(RefreshToken).insert(token.row);
+    return token.value;
+  }
+
+  async rotate(
+    manager: EntityManager,
+    presented: string,
+    client: Client,
+    requestedScope: string | undefined,
+  ): Promise<Rotation> {
+    const now = new Date();
+    // One statement reads the token and its family: read apart, a rotation committed in between
+    // would make a fresh family and a stale token look like reuse.
+    const token = await manager.getRepository(RefreshToken).findOne({
+      where: { tokenHash: sha256Hex(presented) },
+      relations: { family: true },
+    });
+    // A token of another client is refused without touching its grant.
+    if (!token || token.clientId !== client.clientId) {
+      return refused('the refresh token is invalid');
+    }
+    const family = token.family;
+    if (!family || family.revokedAt !== null || token.expiresAt <= now) {
+      return refused('the refresh token is invalid or expired');
+    }
+    const user = await this.users.findById(token.userId);
+    if (!user || !isIssuedAfterInvalidation(user, token.createdAt)) {
+      return refused('the refresh token is invalid or expired');
+    }
+    // RFC 6749 §6: never wider than the grant, nor than what the client may still request.
+    const granted = scopeList(token.scope).filter((scope) =>
+      scopeList(client.scope).includes(scope),
+    );
+    const scope = resolveScope(requestedScope, granted, 'what was originally granted');
+    if (typeof scope === 'string') {
+      return { outcome: 'invalid_scope', reason: scope };
+    }
+    const succession = await this.successionOf(manager, token, family, now);
+    if (succession.kind === 'reuse') {
+      await this.revokeFamily(manager, family.id);
+      return refused('the refresh token was already used; its grant has been revoked');
+    }
+    const grant: AccessGrant = { client, userId: token.userId, scope, familyId: family.id };
+    // The successor carries the original grant (RFC 6749 §6: a narrower request narrows only the
+    // new access token) and the family's absolute expiry.
+    const successor = this.newToken({
+      ...token,
+      parentId: token.id,
+      createdAt: now,
+    });
+    const { affected } = await manager
+      .getRepository(RefreshTokenFamily)
+      .update(
+        { id: family.id, headTokenId: succession.expectedHead, revokedAt: IsNull() },
+        { headTokenId: successor.row.id },
+      );
+    if (affected !== 1) {
+      return refused('the refresh token was used by a concurrent request');
+    }
+    await this.retire(manager, token, succession, now);
+    await manager.getRepository(RefreshToken).insert(successor.row);
+    return { outcome: 'rotated', refreshToken: successor.value, grant };
+  }
+
+  // Revokes everything issued in one grant: the family, its refresh tokens and its access tokens.
+  // The family row is written first, so on MySQL this waits for a rotation in progress.
+  async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
+    const now = new Date();
+    await manager
+      .getRepository(RefreshTokenFamily)
+      .update({ id: familyId, revokedAt: IsNull() }, { revokedAt: now });
+    await manager
+      .getRepository(RefreshToken)
+      .update({ familyId, revokedAt: IsNull() }, { revokedAt: now });
+    await this.accessTokens.revokeFamily(manager, familyId, now);
+  }
+
+  // The presented token is the head: rotate it. It was rotated moments ago and the head is its own
+  // successor: a retry after a lost response, which replaces that successor. Anything else is
+  // reuse of an old token.
+  private async successionOf(
+    manager: EntityManager,
+    token: RefreshToken,
+    family: RefreshTokenFamily,
+    now: Date,
+  ): Promise<Succession> {
+    if (family.headTokenId === token.id) {
+      return { kind: 'rotate', expectedHead: token.id };
+    }
+    if (
+      token.revokedAt !== null ||
+      token.rotatedAt === null ||
+      !isWithinReuseGrace(token.rotatedAt, now, this.graceSeconds)
+    ) {
+      return { kind: 'reuse' };
+    }
+    const head = await manager.getRepository(RefreshToken).findOneBy({ id: family.headTokenId });
+    return head?.parentId === token.id
+      ? { kind: 'replace', expectedHead: head.id }
+      : { kind: 'reuse' };
+  }
+
+  // A rotated token is marked with the time of its first rotation (the grace window starts there);
+  // a replaced successor is revoked.
+  private async retire(
+    manager: EntityManager,
+    token: RefreshToken,
+    succession: Succession,
+    now: Date,
+  ): Promise<void> {
+    const tokens = manager.getRepository(RefreshToken);
+    if (succession.kind === 'rotate') {
+      await tokens.update({ id: token.id }, { rotatedAt: now });
+    } else if (succession.kind === 'replace') {
+      await tokens.update({ id: succession.expectedHead }, { revokedAt: now });
+    }
+  }
+
+  private newToken(
+    fields: Pick<
+      RefreshToken,
+      'clientId' | 'userId' | 'familyId' | 'scope' | 'parentId' | 'expiresAt' | 'createdAt'
+    >,
+  ): { value: string; row: RefreshToken } {
+    const value = generateOpaqueSecret(32);
+    const row: RefreshToken = {
+      id: randomUUID(),
+      tokenHash: sha256Hex(value),
+      clientId: fields.clientId,
+      userId: fields.userId,
+      familyId: fields.familyId,
+      scope: fields.scope,
+      parentId: fields.parentId,
+      expiresAt: fields.expiresAt,
+      createdAt: fields.createdAt,
+      rotatedAt: null,
+      revokedAt: null,
+    };
+    return { value, row };
+  }
+}

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthorizationModule } from '../authorization/authorization.module';
+import { ClientsModule } from '../clients/clients.module';
+import { UsersModule } from '../users/users.module';
+import { AccessToken } from './access-token.entity';
+import { AccessTokensService } from './access-tokens.service';
+import { ClientAuthGuard } from './client-auth.guard';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { PasswordGrant } from './grants/password.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { RefreshToken } from './refresh-token.entity';
+import { RefreshTokenFamily } from './refresh-token-family.entity';
+import { RefreshTokensService } from './refresh-tokens.service';
+import { TokenIssuer } from './token-issuer.service';
+import { TokensController } from './tokens.controller';
+import { TokensService } from './tokens.service';
+
+// The token endpoint and its grants, and access-token verification for the global AccessGuard.
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([AccessToken, RefreshToken, RefreshTokenFamily]),
+    UsersModule,
+    ClientsModule,
+    AuthorizationModule,
+  ],
+  controllers: [TokensController],
+  providers: [
+    AccessTokensService,
+    RefreshTokensService,
+    TokenIssuer,
+    TokensService,
+    ClientAuthGuard,
+    AuthorizationCodeGrant,
+    PasswordGrant,
+    RefreshTokenGrant,
+  ],
+  exports: [AccessTokensService],
+})
+export class TokensModule {}

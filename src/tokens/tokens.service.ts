@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { Client, GRANT_TYPES, GrantType } from '../clients/client.entity';
+import { OAuthError } from '../common/oauth-error';
+import { TokenRequestDto } from './dto/token-request.dto';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { PasswordGrant } from './grants/password.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { TokenResponse } from './token-response';
+
+const isGrantType = (value: string): value is GrantType =>
+  (GRANT_TYPES as readonly string[]).includes(value);
+
+// The token endpoint's pipeline after client authentication: which grant, may this client use
+// it, then that grant's handler (RFC 6749 §5.2 decides the error codes).
+@Injectable()
+export class TokensService {
+  constructor(
+    private readonly authorizationCode: AuthorizationCodeGrant,
+    private readonly password: PasswordGrant,
+    private readonly refreshToken: RefreshTokenGrant,
+  ) {}
+
+  exchange(client: Client, request: TokenRequestDto, clientIp: string): Promise<TokenResponse> {
+    const grantType = request.grant_type;
+    if (grantType === undefined) {
+      throw new OAuthError('invalid_request', 'grant_type is required');
+    }
+    if (!isGrantType(grantType)) {
+      throw new OAuthError('unsupported_grant_type', 'this grant_type is not supported');
+    }
+    if (!client.grantTypes.includes(grantType)) {
+      throw new OAuthError('unauthorized_client', `this client may not use the ${grantType} grant`);
+    }
+    if (client.accessTokenFormat !== 'opaque') {
+      // JWT access tokens (RFC 9068) come with signing keys in the next release.
+      throw new OAuthError(
+        'unauthorized_client',
+        'this client asks for JWT access tokens, which this server does not issue yet',
+      );
+    }
+    switch (grantType) {
+      case 'authorization_code':
+        return this.authorizationCode.exchange(client, request);
+      case 'password':
+        return this.password.exchange(client, request, clientIp);
+      case 'refresh_token':
+        return this.refreshToken.exchange(client, request);
+    }
+  }
+}

@@ -1,0 +1,264 @@
+import request from 'supertest';
+import { createClient, createUser } from './factories';
+import {
+  CALLBACK,
+  callMe,
+  ClientCredentials,
+  exchangeCode,
+  obtainCode,
+  refresh,
+  TOKEN_HEADERS,
+  tokenRequest,
+} from './helpers/oauth';
+import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
+
+const OTHER_CALLBACK = 'https://app.example.com/other';
+
+describe('token endpoint: authorization_code grant', () => {
+  let t: TestApp;
+  let client: ClientCredentials;
+  let aliceId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    aliceId = (
+      await createUser(t.server, {
+        username: 'alice',
+        email: 'alice@example.com',
+        name: 'Alice',
+      }).expect(201)
+    ).body.id;
+    const { body } = await createClient(t.server, { skip_consent: true }).expect(201);
+    client = { id: body.client_id, secret: body.client_secret };
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const expectInvalidGrant = (
+    res: { status: number; headers: object; body: unknown },
+    description: string,
+  ) => {
+    expect(res.status).toBe(400);
+    expect(res.headers).toMatchObject(TOKEN_HEADERS);
+    expect(res.body).toEqual({ error: 'invalid_grant', error_description: description });
+  };
+
+  it('should issue a bearer access token, a refresh token and the scope for a valid code', async () => {
+    const res = await exchangeCode(
+      t.server,
+      client,
+      await obtainCode(t.server, { clientId: client.id }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers).toMatchObject(TOKEN_HEADERS);
+    expect(res.body).toEqual({
+      access_token: expect.stringMatching(/^[\w-]{43}$/),
+      token_type: 'Bearer',
+      expires_in: 3600,
+      refresh_token: expect.stringMatching(/^[\w-]{43}$/),
+      scope: 'profile email',
+    });
+    await callMe(t.server, res.body.access_token).expect(200, {
+      sub: aliceId,
+      username: 'alice',
+      email: 'alice@example.com',
+      name: 'Alice',
+    });
+  });
+
+  it('should store only hashes of the tokens it issues', async () => {
+    const res = await exchangeCode(
+      t.server,
+      client,
+      await obtainCode(t.server, { clientId: client.id }),
+    );
+    const dump = JSON.stringify([
+      await t.dataSource.query('SELECT * FROM access_tokens'),
+      await t.dataSource.query('SELECT * FROM refresh_tokens'),
+    ]);
+    expect(dump).not.toContain(res.body.access_token);
+    expect(dump).not.toContain(res.body.refresh_token);
+  });
+
+  it('should leave out the refresh token when the client may not use the refresh_token grant', async () => {
+    const { body } = await createClient(t.server, {
+      skip_consent: true,
+      grant_types: ['authorization_code'],
+    }).expect(201);
+    const noRefresh = { id: body.client_id, secret: body.client_secret };
+    const res = await exchangeCode(
+      t.server,
+      noRefresh,
+      await obtainCode(t.server, { clientId: noRefresh.id, scope: 'profile' }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: 'profile',
+    });
+  });
+
+  it('should answer invalid_grant and revoke the tokens of the first redemption when a code is used twice', async () => {
+    const issued = await obtainCode(t.server, { clientId: client.id });
+    const first = await exchangeCode(t.server, client, issued).expect(200);
+    expectInvalidGrant(
+      await exchangeCode(t.server, client, issued),
+      'the authorization code was already used',
+    );
+    await callMe(t.server, first.body.access_token)
+      .expect(401)
+      .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_token"');
+    expectInvalidGrant(
+      await refresh(t.server, client, first.body.refresh_token),
+      'the refresh token is invalid or expired',
+    );
+  });
+
+  it('should answer invalid_grant for an unknown code', async () => {
+    expectInvalidGrant(
+      await exchangeCode(t.server, client, { code: 'A'.repeat(43), verifier: 'v'.repeat(43) }),
+      'the authorization code is invalid or expired',
+    );
+  });
+
+  it('should answer invalid_grant and spend the code when it was issued to another client', async () => {
+    const { body } = await createClient(t.server, { skip_consent: true }).expect(201);
+    const other = { id: body.client_id, secret: body.client_secret };
+    const issued = await obtainCode(t.server, { clientId: client.id });
+    expectInvalidGrant(
+      await exchangeCode(t.server, other, issued),
+      'the authorization code was issued to another client',
+    );
+    expectInvalidGrant(
+      await exchangeCode(t.server, client, issued),
+      'the authorization code was already used',
+    );
+  });
+
+  it.each([
+    [`${CALLBACK}/`, 'a trailing slash'],
+    ['https://APP.example.com/callback', 'another case'],
+    ['https://app.example.com:443/callback', 'the default port'],
+    [OTHER_CALLBACK, 'another registered URI'],
+  ])('should answer invalid_grant when redirect_uri is %s (%s)', async (redirectUri) => {
+    const { body } = await createClient(t.server, {
+      skip_consent: true,
+      redirect_uris: [CALLBACK, OTHER_CALLBACK],
+    }).expect(201);
+    const twoUris = { id: body.client_id, secret: body.client_secret };
+    const issued = await obtainCode(t.server, { clientId: twoUris.id });
+    expectInvalidGrant(
+      await exchangeCode(t.server, twoUris, issued, { redirect_uri: redirectUri }),
+      'redirect_uri does not match the authorization request',
+    );
+  });
+
+  it('should require redirect_uri when the client has several registered URIs', async () => {
+    const { body } = await createClient(t.server, {
+      skip_consent: true,
+      redirect_uris: [CALLBACK, OTHER_CALLBACK],
+    }).expect(201);
+    const twoUris = { id: body.client_id, secret: body.client_secret };
+    const issued = await obtainCode(t.server, { clientId: twoUris.id });
+    expectInvalidGrant(
+      await exchangeCode(t.server, twoUris, issued, { redirect_uri: '' }),
+      'redirect_uri is required',
+    );
+  });
+
+  it('should accept a missing redirect_uri when the client has a single registered URI', async () => {
+    const issued = await obtainCode(t.server, { clientId: client.id });
+    await tokenRequest(t.server, client, {
+      grant_type: 'authorization_code',
+      code: issued.code,
+      code_verifier: issued.verifier,
+    }).expect(200);
+  });
+
+  it.each([
+    [{ code_verifier: '' }, 'code_verifier is required'],
+    [{ code_verifier: 'x'.repeat(43) }, 'code_verifier does not match the code_challenge'],
+    [{ code_verifier: 'short' }, 'code_verifier does not match the code_challenge'],
+  ])(
+    'should answer invalid_grant and spend the code when PKCE fails (%o)',
+    async (extra, description) => {
+      const issued = await obtainCode(t.server, { clientId: client.id });
+      expectInvalidGrant(await exchangeCode(t.server, client, issued, extra), description);
+      expectInvalidGrant(
+        await exchangeCode(t.server, client, issued),
+        'the authorization code was already used',
+      );
+    },
+  );
+
+  it('should refuse a code_verifier for a code issued without a challenge', async () => {
+    const { body } = await createClient(t.server, {
+      skip_consent: true,
+      require_pkce: false,
+    }).expect(201);
+    const legacy = { id: body.client_id, secret: body.client_secret };
+    const issued = await obtainCode(t.server, { clientId: legacy.id, pkce: false });
+    expectInvalidGrant(
+      await exchangeCode(t.server, legacy, issued),
+      'code_verifier was sent, but the authorization request had no code_challenge',
+    );
+    const next = await obtainCode(t.server, { clientId: legacy.id, pkce: false });
+    await exchangeCode(t.server, legacy, next, { code_verifier: '' }).expect(200);
+  });
+
+  it('should answer invalid_grant when the code has expired', async () => {
+    const issued = await obtainCode(t.server, { clientId: client.id });
+    await t.dataSource.query('UPDATE authorization_codes SET expires_at = created_at');
+    expectInvalidGrant(
+      await exchangeCode(t.server, client, issued),
+      'the authorization code is invalid or expired',
+    );
+  });
+
+  it('should answer invalid_grant when the user was disabled after the code was issued', async () => {
+    const bob = (await createUser(t.server, { username: 'bob' }).expect(201)).body.id;
+    const issued = await obtainCode(t.server, { clientId: client.id, username: 'bob' });
+    await request(t.server)
+      .patch(`/admin/users/${bob}`)
+      .set(adminAuth)
+      .send({ enabled: false })
+      .expect(200);
+    expectInvalidGrant(
+      await exchangeCode(t.server, client, issued),
+      'the authorization code is invalid or expired',
+    );
+  });
+
+  it('should never read the code from the query string', async () => {
+    const issued = await obtainCode(t.server, { clientId: client.id });
+    const res = await tokenRequest(t.server, client, {
+      grant_type: 'authorization_code',
+      redirect_uri: CALLBACK,
+      code_verifier: issued.verifier,
+    }).query({ code: issued.code });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'code is required' });
+    await exchangeCode(t.server, client, issued).expect(200);
+  });
+
+  it.each([1, 2, 3, 4, 5])(
+    'should let exactly one of 20 parallel redemptions of one code win (round %i)',
+    async () => {
+      const issued = await obtainCode(t.server, { clientId: client.id });
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => exchangeCode(t.server, client, issued)),
+      );
+      const statuses = results.map((res) => res.status).sort();
+      expect(statuses).toEqual([200, ...Array(19).fill(400)]);
+      for (const res of results.filter((r) => r.status === 400)) {
+        expect(res.body.error).toBe('invalid_grant');
+      }
+      // The losers saw a used code, which revokes what the winner got.
+      const winner = results.find((res) => res.status === 200);
+      await callMe(t.server, winner?.body.access_token).expect(401);
+    },
+  );
+});
