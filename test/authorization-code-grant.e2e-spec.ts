@@ -232,6 +232,22 @@ describe('token endpoint: authorization_code grant', () => {
     );
   });
 
+  it('should answer invalid_grant when the user was disabled and enabled again since the code was issued', async () => {
+    const carol = (await createUser(t.server, { username: 'carol' }).expect(201)).body.id;
+    const issued = await obtainCode(t.server, { clientId: client.id, username: 'carol' });
+    for (const enabled of [false, true]) {
+      await request(t.server)
+        .patch(`/admin/users/${carol}`)
+        .set(adminAuth)
+        .send({ enabled })
+        .expect(200);
+    }
+    expectInvalidGrant(
+      await exchangeCode(t.server, client, issued),
+      'the authorization code is invalid or expired',
+    );
+  });
+
   it('should never read the code from the query string', async () => {
     const issued = await obtainCode(t.server, { clientId: client.id });
     const res = await tokenRequest(t.server, client, {

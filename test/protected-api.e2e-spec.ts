@@ -1,5 +1,3 @@
-import { createServer, request as httpRequest } from 'node:http';
-import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createClient, createUser, STRONG_PASSWORD } from './factories';
 import {
@@ -10,6 +8,7 @@ import {
   TOKEN_HEADERS,
   tokenRequest,
 } from './helpers/oauth';
+import { rawRequest } from './helpers/raw-request';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const SPA_ORIGIN = 'https://spa.example.com';
@@ -162,39 +161,13 @@ describe('protected API: GET /api/me', () => {
 
   it('should answer 400 invalid_request for two Authorization headers', async () => {
     const { access_token } = await tokensFor('email');
-    // A server of its own around the same app: supertest cannot send a header twice.
-    const server = createServer(t.app.getHttpAdapter().getInstance()).listen(0);
-    try {
-      const { port } = server.address() as AddressInfo;
-      const status = await new Promise<{ status?: number; challenge?: string }>(
-        (resolve, reject) => {
-          const req = httpRequest({
-            port,
-            path: '/api/me',
-            headers: [
-              'Host',
-              'localhost',
-              'Authorization',
-              `Bearer ${access_token}`,
-              'Authorization',
-              'Bearer other-token',
-            ],
-          });
-          req.on('response', (res) => {
-            res.resume();
-            resolve({ status: res.statusCode, challenge: res.headers['www-authenticate'] });
-          });
-          req.on('error', reject);
-          req.end();
-        },
-      );
-      expect(status).toEqual({
-        status: 400,
-        challenge: `${CHALLENGE}, error="invalid_request"`,
-      });
-    } finally {
-      server.close();
-    }
+    const res = await rawRequest(t.app, {
+      method: 'GET',
+      path: '/api/me',
+      headers: ['Authorization', `Bearer ${access_token}`, 'Authorization', 'Bearer other-token'],
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers['www-authenticate']).toBe(`${CHALLENGE}, error="invalid_request"`);
   });
 
   describe('CORS', () => {

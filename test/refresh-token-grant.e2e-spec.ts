@@ -132,6 +132,17 @@ describe('token endpoint: refresh_token grant', () => {
     );
   });
 
+  it('should detect reuse before judging the requested scope', async () => {
+    const first = await signIn();
+    const second = (await refresh(t.server, client, first.refresh_token).expect(200)).body;
+    await agePastGrace();
+    expectInvalidGrant(
+      await refresh(t.server, client, first.refresh_token, { scope: 'payments' }),
+      'the refresh token was already used; its grant has been revoked',
+    );
+    await refresh(t.server, client, second.refresh_token).expect(400);
+  });
+
   it('should treat a token two rotations old as reuse even within the grace window', async () => {
     const first = await signIn();
     const second = (await refresh(t.server, client, first.refresh_token).expect(200)).body;

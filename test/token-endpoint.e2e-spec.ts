@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createClient, createUser } from './factories';
 import { CALLBACK, exchangeCode, obtainCode, TOKEN_HEADERS, tokenRequest } from './helpers/oauth';
+import { rawRequest } from './helpers/raw-request';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const BASIC_CHALLENGE = 'Basic realm="portcullis"';
@@ -160,6 +161,28 @@ describe('token endpoint: client authentication and request errors', () => {
       expectClientAuthFailed(res);
     });
 
+    it('should answer invalid_request for two Authorization headers', async () => {
+      const res = await rawRequest(t.app, {
+        method: 'POST',
+        path: '/oauth/token',
+        headers: [
+          'Content-Type',
+          'application/x-www-form-urlencoded',
+          'Authorization',
+          basicHeader(basic.id, basic.secret),
+          'Authorization',
+          basicHeader(post.id, post.secret),
+        ],
+        body: new URLSearchParams(await codeForm(basic.id)).toString(),
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers).toMatchObject(TOKEN_HEADERS);
+      expect(JSON.parse(res.body)).toEqual({
+        error: 'invalid_request',
+        error_description: 'use one client authentication method per request',
+      });
+    });
+
     it('should answer invalid_request when both methods are used at once', async () => {
       const res = await token()
         .type('form')
@@ -223,6 +246,23 @@ describe('token endpoint: client authentication and request errors', () => {
       );
     });
 
+    it.each([
+      ['malformed JSON', 'application/json', 'client_secret=abc&code=x'],
+      ['an unknown charset', 'application/x-www-form-urlencoded; charset=koi8-r', 'a=b'],
+    ])(
+      'should answer %s with RFC 6749 JSON that echoes nothing',
+      async (_name, contentType, payload) => {
+        const res = await token().set('Content-Type', contentType).send(payload);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(res.headers).toMatchObject(TOKEN_HEADERS);
+        expect(res.body).toEqual({
+          error: 'invalid_request',
+          error_description: 'the request is malformed',
+        });
+      },
+    );
+
     it('should answer invalid_request when there is no body', async () => {
       const res = await token().set('Authorization', basicHeader(basic.id, basic.secret));
       expect(res.status).toBe(400);
@@ -253,6 +293,22 @@ describe('token endpoint: client authentication and request errors', () => {
         password: 'x',
       });
       expectError(res, 400, 'unauthorized_client', 'this client may not use the password grant');
+    });
+
+    it('should answer unauthorized_client for a client registered for JWT access tokens', async () => {
+      const { body } = await createClient(t.server, {
+        skip_consent: true,
+        access_token_format: 'jwt',
+      }).expect(201);
+      const jwtClient = { id: body.client_id, secret: body.client_secret };
+      const issued = await obtainCode(t.server, { clientId: jwtClient.id });
+      const res = await exchangeCode(t.server, jwtClient, issued);
+      expectError(
+        res,
+        400,
+        'unauthorized_client',
+        'this client asks for JWT access tokens, which this server does not issue yet',
+      );
     });
 
     it.each([

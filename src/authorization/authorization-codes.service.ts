@@ -33,6 +33,7 @@ export type RedeemedGrant = {
   familyId: string;
   userId: string;
   scope: string[];
+  issuedAt: Date;
 };
 
 export type CodeExchange =
@@ -95,7 +96,12 @@ export class AuthorizationCodesService {
     }
     return {
       outcome: 'redeemed',
-      grant: { familyId: row.familyId, userId: row.userId, scope: row.scope.split(' ') },
+      grant: {
+        familyId: row.familyId,
+        userId: row.userId,
+        scope: row.scope.split(' '),
+        issuedAt: row.createdAt,
+      },
     };
   }
 

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { ValidationFailedException } from '../common/validation';
+import { SINGLE_STATEMENT } from '../database/transactions';
 import { Client } from './client.entity';
 import { clientRuleProblems } from './client-metadata';
 import { CreateClientDto, UpdateClientDto } from './dto/client.dto';
@@ -36,7 +37,7 @@ export class ClientsService {
     });
     this.assertRulesHold(client);
     const secret = client.isPublic ? undefined : this.setNewSecret(client);
-    return { client: await this.clients.save(client), secret };
+    return { client: await this.clients.save(client, SINGLE_STATEMENT), secret };
   }
 
   list(page: PaginationQueryDto): Promise<Client[]> {
@@ -107,7 +108,7 @@ export class ClientsService {
       });
     }
     this.assertRulesHold(client);
-    return this.clients.save(client);
+    return this.clients.save(client, SINGLE_STATEMENT);
   }
 
   async remove(clientId: string): Promise<void> {
@@ -127,7 +128,7 @@ export class ClientsService {
     }
     const secret = this.setNewSecret(client);
     client.updatedAt = new Date();
-    return { client: await this.clients.save(client), secret };
+    return { client: await this.clients.save(client, SINGLE_STATEMENT), secret };
   }
 
   private setNewSecret(client: Client): string {

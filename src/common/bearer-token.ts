@@ -23,3 +23,10 @@ export function malformedBearerRequest(): BadRequestException {
     message: 'The Authorization header must be "Bearer <token>" with exactly one token',
   });
 }
+
+// Node keeps only the first of repeated Authorization headers (and drops the rest silently), so
+// the raw headers are counted: two sets of credentials are refused, never "first wins".
+export function hasRepeatedAuthorization(rawHeaders: string[]): boolean {
+  const names = rawHeaders.filter((value, index) => index % 2 === 0);
+  return names.filter((name) => name.toLowerCase() === 'authorization').length > 1;
+}

@@ -39,11 +39,23 @@ export class OAuthErrorFilter implements ExceptionFilter {
         retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
       });
     }
-    if (exception instanceof HttpException && exception.getStatus() < 500) {
+    const clientErrorStatus = statusOfClientError(exception);
+    if (clientErrorStatus !== undefined) {
       // Raised before our code looked at the request (a body too large, say).
-      return new OAuthError('invalid_request', 'the request is malformed', exception.getStatus());
+      return new OAuthError('invalid_request', 'the request is malformed', clientErrorStatus);
     }
     this.logger.error(exception);
     return new OAuthError('server_error', 'an unexpected error occurred', 500);
   }
+}
+
+// A 4xx raised by Nest (HttpException) or by Express's body parser (an http-errors object, such
+// as 413 or 415). Its message may quote the input, so only the status is kept.
+function statusOfClientError(exception: unknown): number | undefined {
+  const httpError = exception as { status?: unknown; expose?: unknown } | null;
+  const status =
+    exception instanceof HttpException
+      ? exception.getStatus()
+      : httpError?.expose === true && httpError.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }

@@ -1,7 +1,12 @@
 import { ArgumentsHost, Catch, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { OAuthErrorFilter } from '../common/oauth-error.filter';
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from './database-errors';
+
+// Endpoints whose every answer is RFC 6749 §5.2 JSON, even for failures raised before their
+// controller runs (a body the parser refuses, a CORS lookup that hits a database outage).
+const OAUTH_JSON_ENDPOINTS = new Set(['/oauth/token', '/oauth/revoke', '/oauth/introspect']);
 
 // Global last resort: a database that cannot answer is 503 with Retry-After (the client may try
 // again), never a 500 or a success. Everything else keeps Nest's handling: HttpExceptions as they
@@ -9,8 +14,13 @@ import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from './databa
 @Catch()
 export class DatabaseUnavailableFilter extends BaseExceptionFilter {
   private readonly logger = new Logger(DatabaseUnavailableFilter.name);
+  private readonly oauthErrors = new OAuthErrorFilter();
 
   override catch(exception: unknown, host: ArgumentsHost): void {
+    if (OAUTH_JSON_ENDPOINTS.has(host.switchToHttp().getRequest<Request>().path)) {
+      this.oauthErrors.catch(exception, host);
+      return;
+    }
     if (!isDatabaseUnavailable(exception)) {
       super.catch(exception, host);
       return;

@@ -2,6 +2,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { isDeadlock } from './database-errors';
 import { isMysql } from './named-query';
 
+// For Repository.save() of one entity: TypeORM would wrap it in a transaction of its own, and on
+// SQLite's single connection that transaction could nest inside (or around) one of inTransaction's
+// and roll part of it back. One row needs no transaction. Only inTransaction opens transactions.
+export const SINGLE_STATEMENT = { transaction: false } as const;
+
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 const MYSQL_ATTEMPTS = 3;
 

@@ -14,7 +14,11 @@ import {
   RequestWithPrincipal,
   TokenPrincipal,
 } from '../common/access';
-import { malformedBearerRequest, readBearerToken } from '../common/bearer-token';
+import {
+  hasRepeatedAuthorization,
+  malformedBearerRequest,
+  readBearerToken,
+} from '../common/bearer-token';
 import { sha256Hex, secretMatchesHash } from '../common/crypto';
 import { Env } from '../config/env.validation';
 import { AccessTokensService } from './access-tokens.service';
@@ -79,8 +83,7 @@ export class AccessGuard implements CanActivate {
     return scopes ? { adminOnly: false, scopes } : undefined;
   }
 
-  // RFC 6750 §2.1 and §3.1: one token, in one Authorization header. Node keeps only the first of
-  // repeated Authorization headers, so the raw headers are counted; a token in a form body is a
+  // RFC 6750 §2.1 and §3.1: one token, in one Authorization header; a token in a form body is a
   // second method (the query string is never read).
   private presentedToken(
     request: Request,
@@ -94,11 +97,12 @@ export class AccessGuard implements CanActivate {
         requirement.adminOnly ? 'Admin credentials are required' : 'An access token is required',
       );
     }
-    const headerCount = request.rawHeaders.filter(
-      (name, index) => index % 2 === 0 && name.toLowerCase() === 'authorization',
-    ).length;
     const inBody = (request.body as Record<string, unknown> | undefined)?.access_token;
-    if (bearer.kind === 'malformed' || headerCount > 1 || inBody !== undefined) {
+    if (
+      bearer.kind === 'malformed' ||
+      hasRepeatedAuthorization(request.rawHeaders) ||
+      inBody !== undefined
+    ) {
       challenge(', error="invalid_request"');
       throw malformedBearerRequest();
     }

@@ -1,6 +1,7 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { Client } from '../clients/client.entity';
+import { hasRepeatedAuthorization } from '../common/bearer-token';
 import { ClientsService } from '../clients/clients.service';
 import { generateOpaqueSecret, secretMatchesHash, sha256Hex } from '../common/crypto';
 import { OAuthError } from '../common/oauth-error';
@@ -26,6 +27,9 @@ export class ClientAuthGuard implements CanActivate {
         'invalid_request',
         'the request body must be application/x-www-form-urlencoded',
       );
+    }
+    if (hasRepeatedAuthorization(request.rawHeaders)) {
+      throw new OAuthError('invalid_request', 'use one client authentication method per request');
     }
     const credentials = readClientCredentials(
       request.headers.authorization,

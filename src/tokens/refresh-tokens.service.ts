@@ -93,6 +93,12 @@ export class RefreshTokensService {
     if (!user || !isIssuedAfterInvalidation(user, token.createdAt)) {
       return refused('the refresh token is invalid or expired');
     }
+    // Reuse is judged before anything else the request asks, so no parameter can dodge it.
+    const succession = await this.successionOf(manager, token, family, now);
+    if (succession.kind === 'reuse') {
+      await this.revokeFamily(manager, family.id);
+      return refused('the refresh token was already used; its grant has been revoked');
+    }
     // RFC 6749 §6: never wider than the grant, nor than what the client may still request.
     const granted = scopeList(token.scope).filter((scope) =>
       scopeList(client.scope).includes(scope),
@@ -100,11 +106,6 @@ export class RefreshTokensService {
     const scope = resolveScope(requestedScope, granted, 'what was originally granted');
     if (typeof scope === 'string') {
       return { outcome: 'invalid_scope', reason: scope };
-    }
-    const succession = await this.successionOf(manager, token, family, now);
-    if (succession.kind === 'reuse') {
-      await this.revokeFamily(manager, family.id);
-      return refused('the refresh token was already used; its grant has been revoked');
     }
     const grant: AccessGrant = { client, userId: token.userId, scope, familyId: family.id };
     // The successor carries the original grant (RFC 6749 §6: a narrower request narrows only the

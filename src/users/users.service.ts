@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { ValidationFailedException } from '../common/validation';
 import { isUniqueViolation } from '../database/database-errors';
+import { SINGLE_STATEMENT } from '../database/transactions';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { hashPassword, passwordProblems } from './password';
 import { User } from './user.entity';
@@ -95,7 +96,7 @@ export class UsersService {
   // The unique index decides, so two concurrent creates of one username cannot both succeed.
   private async saveUnique(user: User): Promise<User> {
     try {
-      return await this.users.save(user);
+      return await this.users.save(user, SINGLE_STATEMENT);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictException('username is already taken');

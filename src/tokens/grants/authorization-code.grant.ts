@@ -11,6 +11,7 @@ import { TokenRequestDto } from '../dto/token-request.dto';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { TokenIssuer } from '../token-issuer.service';
 import { TokenResponse } from '../token-response';
+import { isIssuedAfterInvalidation } from '../token-rules';
 
 // RFC 6749 §4.1.3-4.1.4 with PKCE (RFC 7636 §4.5-4.6). Redeeming the code and inserting the tokens
 // commit together or not at all. A refused code stays spent (that commit happens too), and a code
@@ -40,9 +41,10 @@ export class AuthorizationCodeGrant {
       if (exchange.outcome === 'refused') {
         return new OAuthError('invalid_grant', exchange.reason);
       }
-      const { userId, scope, familyId } = exchange.grant;
-      const user = await this.users.findEnabledById(userId);
-      if (!user) {
+      const { userId, scope, familyId, issuedAt } = exchange.grant;
+      const user = await this.users.findById(userId);
+      // A user disabled since the code was issued (even if enabled again) gets no tokens.
+      if (!user || !isIssuedAfterInvalidation(user, issuedAt)) {
         return new OAuthError('invalid_grant', 'the authorization code is invalid or expired');
       }
       return this.issuer.issue(manager, { client, userId, scope, familyId });

@@ -1,0 +1,34 @@
+import { INestApplication } from '@nestjs/common';
+import { createServer, IncomingHttpHeaders, request } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export type RawResponse = { status: number; headers: IncomingHttpHeaders; body: string };
+
+// Sends headers exactly as listed (name, value, name, value…), repeats included, which supertest
+// cannot do. The request goes to a server of its own around the same app.
+export async function rawRequest(
+  app: INestApplication,
+  options: { method: string; path: string; headers: string[]; body?: string },
+): Promise<RawResponse> {
+  const server = createServer(app.getHttpAdapter().getInstance()).listen(0);
+  try {
+    const { port } = server.address() as AddressInfo;
+    return await new Promise<RawResponse>((resolve, reject) => {
+      const req = request({
+        port,
+        method: options.method,
+        path: options.path,
+        headers: ['Host', 'localhost', ...options.headers],
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end(options.body);
+    });
+  } finally {
+    server.close();
+  }
+}
