@@ -20,7 +20,12 @@ export type AppModuleOptions = {
 };
 
 // Routes that browser apps call from their own origin (never /oauth/authorize or the pages).
-const CORS_ROUTES = ['oauth/token', 'api/*path'];
+const CORS_ROUTES = [
+  '.well-known/oauth-authorization-server',
+  'oauth/token',
+  'oauth/revoke',
+  'api/*path',
+];
 
 @Module({})
 export class AppModule implements NestModule {

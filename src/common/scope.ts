@@ -1,6 +1,10 @@
 // RFC 6749 §3.3: scope = scope-token *( SP scope-token ); scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;
 
+// Scopes Portcullis itself gives meaning to (GET /api/me and the admin routes); clients may be
+// registered with others for their own APIs.
+export const BUILT_IN_SCOPES = ['profile', 'email', 'admin'];
+
 export function isWellFormedScope(scope: string): boolean {
   return SCOPE.test(scope);
 }

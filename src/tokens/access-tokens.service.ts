@@ -14,6 +14,8 @@ import { AccessToken } from './access-token.entity';
 import { IssuedAccessToken } from './token-response';
 import { isIssuedAfterInvalidation } from './token-rules';
 
+export type LiveAccessToken = { row: AccessToken; principal: TokenPrincipal };
+
 // What an access token is issued for: one grant (its family) of a user to a client.
 export type AccessGrant = { client: Client; userId: string; scope: string[]; familyId: string };
 
@@ -53,7 +55,12 @@ export class AccessTokensService {
   // The principal of a live token: not revoked, not expired, its client still enabled, its user
   // enabled and not disabled since the token was issued. Anything else is null.
   async verify(token: string): Promise<TokenPrincipal | null> {
-    const row = await this.tokens.findOneBy({ tokenHash: sha256Hex(token) });
+    return (await this.inspect(token))?.principal ?? null;
+  }
+
+  // A live token with its row (for introspection: expiry, issue time).
+  async inspect(token: string): Promise<LiveAccessToken | null> {
+    const row = await this.find(token);
     if (!row || row.revokedAt !== null || row.expiresAt <= new Date() || row.userId === null) {
       return null;
     }
@@ -64,7 +71,7 @@ export class AccessTokensService {
     if (!client || !user || !isIssuedAfterInvalidation(user, row.createdAt)) {
       return null;
     }
-    return {
+    const principal: TokenPrincipal = {
       clientId: row.clientId,
       scopes: scopeList(row.scope),
       user: {
@@ -75,6 +82,16 @@ export class AccessTokensService {
         isAdmin: user.role === 'admin',
       },
     };
+    return { row, principal };
+  }
+
+  // The stored token, live or not.
+  find(token: string): Promise<AccessToken | null> {
+    return this.tokens.findOneBy({ tokenHash: sha256Hex(token) });
+  }
+
+  async revoke(row: AccessToken): Promise<void> {
+    await this.tokens.update({ id: row.id, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
   async revokeFamily(manager: EntityManager, familyId: string, now: Date): Promise<void> {

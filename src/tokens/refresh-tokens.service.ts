@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, IsNull } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Client } from '../clients/client.entity';
+import { ClientsService } from '../clients/clients.service';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { resolveScope, scopeList } from '../common/scope';
 import { Env } from '../config/env.validation';
+import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AccessGrant, AccessTokensService } from './access-tokens.service';
 import { RefreshToken } from './refresh-token.entity';
@@ -35,7 +38,9 @@ export class RefreshTokensService {
   private readonly graceSeconds: number;
 
   constructor(
+    @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
     private readonly users: UsersService,
+    private readonly clients: ClientsService,
     private readonly accessTokens: AccessTokensService,
     config: ConfigService<Env, true>,
   ) {
@@ -75,12 +80,7 @@ export class RefreshTokensService {
     requestedScope: string | undefined,
   ): Promise<Rotation> {
     const now = new Date();
-    // One statement reads the token and its family: read apart, a rotation committed in between
-    // would make a fresh family and a stale token look like reuse.
-    const token = await manager.getRepository(RefreshToken).findOne({
-      where: { tokenHash: sha256Hex(presented) },
-      relations: { family: true },
-    });
+    const token = await this.find(presented, manager);
     // A token of another client is refused without touching its grant.
     if (!token || token.clientId !== client.clientId) {
       return refused('the refresh token is invalid');
@@ -127,6 +127,35 @@ export class RefreshTokensService {
     await this.retire(manager, token, succession, now);
     await manager.getRepository(RefreshToken).insert(successor.row);
     return { outcome: 'rotated', refreshToken: successor.value, grant };
+  }
+
+  // The stored token and its family, live or not, read in one statement: read apart, a rotation
+  // committed in between would make a fresh family and a stale token look like reuse.
+  find(token: string, manager?: EntityManager): Promise<RefreshToken | null> {
+    const tokens = manager ? manager.getRepository(RefreshToken) : this.tokens;
+    return tokens.findOne({ where: { tokenHash: sha256Hex(token) }, relations: { family: true } });
+  }
+
+  // A live token (its family's head, nothing revoked or expired, its client enabled and its user
+  // valid) with its user, for introspection.
+  async inspect(token: string): Promise<{ row: RefreshToken; user: User } | null> {
+    const row = await this.find(token);
+    const family = row?.family;
+    if (
+      !row ||
+      !family ||
+      family.revokedAt !== null ||
+      family.headTokenId !== row.id ||
+      row.revokedAt !== null ||
+      row.expiresAt <= new Date()
+    ) {
+      return null;
+    }
+    const [client, user] = await Promise.all([
+      this.clients.findEnabled(row.clientId),
+      this.users.findById(row.userId),
+    ]);
+    return client && user && isIssuedAfterInvalidation(user, row.createdAt) ? { row, user } : null;
   }
 
   // Revokes everything issued in one grant: the family, its refresh tokens and its access tokens.

@@ -14,9 +14,15 @@ import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { TokenIssuer } from './token-issuer.service';
 import { TokensController } from './tokens.controller';
+import { IntrospectionController } from './introspection.controller';
+import { MetadataController } from './metadata.controller';
+import { IntrospectionService } from './introspection.service';
+import { RevocationController } from './revocation.controller';
+import { RevocationService } from './revocation.service';
 import { TokensService } from './tokens.service';
 
-// The token endpoint and its grants, and access-token verification for the global AccessGuard.
+// The token endpoint and its grants, revocation and introspection, and access-token verification
+// for the global AccessGuard.
 @Module({
   imports: [
     TypeOrmModule.forFeature([AccessToken, RefreshToken, RefreshTokenFamily]),
@@ -24,12 +30,19 @@ import { TokensService } from './tokens.service';
     ClientsModule,
     AuthorizationModule,
   ],
-  controllers: [TokensController],
+  controllers: [
+    TokensController,
+    RevocationController,
+    IntrospectionController,
+    MetadataController,
+  ],
   providers: [
     AccessTokensService,
     RefreshTokensService,
     TokenIssuer,
     TokensService,
+    RevocationService,
+    IntrospectionService,
     ClientAuthGuard,
     AuthorizationCodeGrant,
     PasswordGrant,

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Client } from '../clients/client.entity';
+import { OAuthError } from '../common/oauth-error';
+import { Env } from '../config/env.validation';
+import { AccessTokensService } from './access-tokens.service';
+import { RefreshTokensService } from './refresh-tokens.service';
+
+export type IntrospectionResponse =
+  | { active: false }
+  | {
+      active: true;
+      scope: string;
+      client_id: string;
+      sub: string;
+      username: string;
+      token_type: 'Bearer' | 'refresh_token';
+      exp: number;
+      iat: number;
+      iss: string;
+    };
+
+const INACTIVE = { active: false } as const;
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+// RFC 7662. A client sees its own tokens; one with introspection_allowed (a resource server) sees
+// every token. Inactive, unknown and invisible tokens all answer exactly {"active":false}.
+@Injectable()
+export class IntrospectionService {
+  private readonly issuer: string;
+
+  constructor(
+    private readonly accessTokens: AccessTokensService,
+    private readonly refreshTokens: RefreshTokensService,
+    config: ConfigService<Env, true>,
+  ) {
+    this.issuer = config.get('ISSUER', { infer: true });
+  }
+
+  async introspect(caller: Client, token: string): Promise<IntrospectionResponse> {
+    if (caller.isPublic) {
+      // §2.1: the endpoint requires authentication, which a public client cannot give.
+      throw new OAuthError('invalid_client', 'public clients cannot introspect tokens', 401);
+    }
+    const visible = (clientId: string) =>
+      clientId === caller.clientId || caller.introspectionAllowed;
+    const access = await this.accessTokens.inspect(token);
+    if (access) {
+      const { row, principal } = access;
+      return visible(row.clientId)
+        ? this.active(row, principal.user.id, principal.user.username, 'Bearer')
+        : INACTIVE;
+    }
+    const refresh = await this.refreshTokens.inspect(token);
+    if (refresh && visible(refresh.row.clientId)) {
+      return this.active(refresh.row, refresh.user.id, refresh.user.username, 'refresh_token');
+    }
+    return INACTIVE;
+  }
+
+  private active(
+    row: { scope: string; clientId: string; expiresAt: Date; createdAt: Date },
+    sub: string,
+    username: string,
+    tokenType: 'Bearer' | 'refresh_token',
+  ): IntrospectionResponse {
+    return {
+      active: true,
+      scope: row.scope,
+      client_id: row.clientId,
+      sub,
+      username,
+      token_type: tokenType,
+      exp: seconds(row.expiresAt),
+      iat: seconds(row.createdAt),
+      iss: this.issuer,
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Client } from '../clients/client.entity';
+import { inTransaction } from '../database/transactions';
+import { AccessTokensService } from './access-tokens.service';
+import { RefreshTokensService } from './refresh-tokens.service';
+
+// RFC 7009. Unknown, already revoked and other clients' tokens are all answered alike (200, no
+// effect), so the endpoint tells nothing about tokens the caller does not own. The hint is only a
+// hint: both kinds are looked up.
+@Injectable()
+export class RevocationService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accessTokens: AccessTokensService,
+    private readonly refreshTokens: RefreshTokensService,
+  ) {}
+
+  async revoke(caller: Client, token: string): Promise<void> {
+    const access = await this.accessTokens.find(token);
+    if (access) {
+      if (access.clientId === caller.clientId) {
+        await this.accessTokens.revoke(access);
+      }
+      return;
+    }
+    const refresh = await this.refreshTokens.find(token);
+    if (refresh?.clientId === caller.clientId) {
+      // §2.1: revoking a refresh token also invalidates the access tokens of its grant.
+      await inTransaction(this.dataSource, (manager) =>
+        this.refreshTokens.revokeFamily(manager, refresh.familyId),
+      );
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import request from 'supertest';
+import { createClient, createUser, STRONG_PASSWORD } from './factories';
+import { ClientCredentials, refresh, TOKEN_HEADERS, tokenRequest } from './helpers/oauth';
+import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
+
+const ISSUER = 'http://localhost:3000';
+type Tokens = { access_token: string; refresh_token: string };
+
+describe('POST /oauth/introspect (RFC 7662)', () => {
+  let t: TestApp;
+  let client: ClientCredentials;
+  let other: ClientCredentials;
+  let resourceServer: ClientCredentials;
+  let aliceId: string;
+
+  const trustedClient = async (fields = {}) => {
+    const { body } = await createClient(t.server, {
+      grant_types: ['password', 'refresh_token'],
+      redirect_uris: [],
+      ...fields,
+    }).expect(201);
+    return { id: body.client_id, secret: body.client_secret };
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    aliceId = (await createUser(t.server, { username: 'alice' }).expect(201)).body.id;
+    client = await trustedClient();
+    other = await trustedClient();
+    resourceServer = await trustedClient({ introspection_allowed: true });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const tokensFor = async (as: ClientCredentials, scope = 'profile'): Promise<Tokens> =>
+    (
+      await tokenRequest(t.server, as, {
+        grant_type: 'password',
+        username: 'alice',
+        password: STRONG_PASSWORD,
+        scope,
+      }).expect(200)
+    ).body as Tokens;
+  const introspect = (as: ClientCredentials, form: Record<string, string>) => {
+    const req = request(t.server).post('/oauth/introspect').type('form');
+    if (as.secret !== undefined) {
+      return req.auth(as.id, as.secret).send(form);
+    }
+    return req.send({ client_id: as.id, ...form });
+  };
+  const expectInactive = (res: request.Response) => {
+    expect(res.status).toBe(200);
+    expect(res.headers).toMatchObject(TOKEN_HEADERS);
+    expect(res.body).toEqual({ active: false });
+  };
+  const activeBody = (tokenType: string) => ({
+    active: true,
+    scope: 'profile',
+    client_id: client.id,
+    sub: aliceId,
+    username: 'alice',
+    token_type: tokenType,
+    exp: expect.any(Number),
+    iat: expect.any(Number),
+    iss: ISSUER,
+  });
+
+  it('should describe a live access token to the client it was issued to', async () => {
+    const tokens = await tokensFor(client);
+    const res = await introspect(client, { token: tokens.access_token });
+    expect(res.status).toBe(200);
+    expect(res.headers).toMatchObject(TOKEN_HEADERS);
+    expect(res.body).toEqual(activeBody('Bearer'));
+    expect(res.body.exp - res.body.iat).toBe(3600);
+    expect(Math.abs(res.body.iat - Date.now() / 1000)).toBeLessThan(30);
+  });
+
+  it('should describe a live refresh token, until it is rotated', async () => {
+    const tokens = await tokensFor(client);
+    const res = await introspect(client, {
+      token: tokens.refresh_token,
+      token_type_hint: 'refresh_token',
+    });
+    expect(res.body).toEqual(activeBody('refresh_token'));
+    expect(res.body.exp - res.body.iat).toBe(1209600);
+    await refresh(t.server, client, tokens.refresh_token).expect(200);
+    expectInactive(await introspect(client, { token: tokens.refresh_token }));
+  });
+
+  it('should describe any token to a client with introspection_allowed', async () => {
+    const tokens = await tokensFor(client);
+    const res = await introspect(resourceServer, { token: tokens.access_token });
+    expect(res.body).toEqual(activeBody('Bearer'));
+  });
+
+  it("should answer exactly {active:false} for another client's token", async () => {
+    const tokens = await tokensFor(client);
+    expectInactive(await introspect(other, { token: tokens.access_token }));
+    expectInactive(await introspect(other, { token: tokens.refresh_token }));
+  });
+
+  it('should answer exactly {active:false} for unknown, revoked and expired tokens', async () => {
+    expectInactive(await introspect(client, { token: 'no-such-token' }));
+    const revoked = await tokensFor(client);
+    await request(t.server)
+      .post('/oauth/revoke')
+      .auth(client.id, client.secret as string)
+      .type('form')
+      .send({ token: revoked.refresh_token })
+      .expect(200);
+    expectInactive(await introspect(client, { token: revoked.access_token }));
+    expectInactive(await introspect(client, { token: revoked.refresh_token }));
+    const expired = await tokensFor(client);
+    await t.dataSource.query("UPDATE access_tokens SET expires_at = '2000-01-01 00:00:00.000'");
+    expectInactive(await introspect(client, { token: expired.access_token }));
+  });
+
+  it('should answer {active:false} for the tokens of a disabled user', async () => {
+    const bobId = (await createUser(t.server, { username: 'bob' }).expect(201)).body.id;
+    const tokens = (
+      await tokenRequest(t.server, client, {
+        grant_type: 'password',
+        username: 'bob',
+        password: STRONG_PASSWORD,
+      }).expect(200)
+    ).body as Tokens;
+    await request(t.server)
+      .patch(`/admin/users/${bobId}`)
+      .set(adminAuth)
+      .send({ enabled: false })
+      .expect(200);
+    expectInactive(await introspect(client, { token: tokens.access_token }));
+    expectInactive(await introspect(client, { token: tokens.refresh_token }));
+  });
+
+  it('should refuse public clients with invalid_client', async () => {
+    const { body } = await createClient(t.server, { token_endpoint_auth_method: 'none' }).expect(
+      201,
+    );
+    const res = await introspect({ id: body.client_id }, { token: 'x' });
+    expect(res.status).toBe(401);
+    expect(res.headers).toMatchObject({
+      ...TOKEN_HEADERS,
+      'www-authenticate': 'Basic realm="portcullis"',
+    });
+    expect(res.body).toEqual({
+      error: 'invalid_client',
+      error_description: 'public clients cannot introspect tokens',
+    });
+  });
+
+  it('should refuse unauthenticated callers', async () => {
+    const res = await request(t.server).post('/oauth/introspect').type('form').send({ token: 'x' });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_client');
+  });
+
+  it('should answer invalid_request when the token is missing', async () => {
+    const res = await introspect(client, {});
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'token is required' });
+  });
+});

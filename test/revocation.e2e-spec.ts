@@ -1,0 +1,147 @@
+import request from 'supertest';
+import { createClient, createUser, STRONG_PASSWORD } from './factories';
+import { callMe, ClientCredentials, refresh, TOKEN_HEADERS, tokenRequest } from './helpers/oauth';
+import { createTestApp, TestApp } from './helpers/test-app';
+
+type Tokens = { access_token: string; refresh_token: string };
+
+describe('POST /oauth/revoke (RFC 7009)', () => {
+  let t: TestApp;
+  let client: ClientCredentials;
+  let other: ClientCredentials;
+  let spa: ClientCredentials;
+
+  const trustedClient = async (fields = {}) => {
+    const { body } = await createClient(t.server, {
+      grant_types: ['password', 'refresh_token'],
+      redirect_uris: [],
+      ...fields,
+    }).expect(201);
+    return { id: body.client_id, secret: body.client_secret };
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await createUser(t.server, { username: 'alice' }).expect(201);
+    client = await trustedClient();
+    other = await trustedClient();
+    const { body } = await createClient(t.server, { token_endpoint_auth_method: 'none' }).expect(
+      201,
+    );
+    spa = { id: body.client_id };
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const tokensFor = async (as: ClientCredentials): Promise<Tokens> =>
+    (
+      await tokenRequest(t.server, as, {
+        grant_type: 'password',
+        username: 'alice',
+        password: STRONG_PASSWORD,
+      }).expect(200)
+    ).body as Tokens;
+  const revoke = (as: ClientCredentials, form: Record<string, string>) => {
+    const req = request(t.server).post('/oauth/revoke').type('form');
+    if (as.secret !== undefined) {
+      return req.auth(as.id, as.secret).send(form);
+    }
+    return req.send({ client_id: as.id, ...form });
+  };
+  const expectRevoked = (res: request.Response) => {
+    expect(res.status).toBe(200);
+    expect(res.headers).toMatchObject({ 'cache-control': 'no-store', pragma: 'no-cache' });
+    expect(res.text).toBe('');
+  };
+
+  it('should revoke an access token so /api/me refuses it, and leave the refresh token', async () => {
+    const tokens = await tokensFor(client);
+    expectRevoked(await revoke(client, { token: tokens.access_token }));
+    await callMe(t.server, tokens.access_token).expect(401);
+    await refresh(t.server, client, tokens.refresh_token).expect(200);
+  });
+
+  it("should revoke a refresh token and its grant's access tokens", async () => {
+    const tokens = await tokensFor(client);
+    expectRevoked(
+      await revoke(client, { token: tokens.refresh_token, token_type_hint: 'refresh_token' }),
+    );
+    await callMe(t.server, tokens.access_token).expect(401);
+    const res = await refresh(t.server, client, tokens.refresh_token);
+    expect(res.body.error).toBe('invalid_grant');
+  });
+
+  it.each(['access_token', 'refresh_token', 'something_else'])(
+    'should treat token_type_hint=%s only as a hint',
+    async (hint) => {
+      const tokens = await tokensFor(client);
+      expectRevoked(await revoke(client, { token: tokens.access_token, token_type_hint: hint }));
+      await callMe(t.server, tokens.access_token).expect(401);
+    },
+  );
+
+  it('should answer 200 for an unknown token and for one already revoked', async () => {
+    expectRevoked(await revoke(client, { token: 'no-such-token' }));
+    const tokens = await tokensFor(client);
+    await revoke(client, { token: tokens.refresh_token }).expect(200);
+    expectRevoked(await revoke(client, { token: tokens.refresh_token }));
+  });
+
+  it("should answer 200 and change nothing when a client revokes another client's tokens", async () => {
+    const tokens = await tokensFor(client);
+    expectRevoked(await revoke(other, { token: tokens.access_token }));
+    expectRevoked(await revoke(other, { token: tokens.refresh_token }));
+    await callMe(t.server, tokens.access_token).expect(200);
+    await refresh(t.server, client, tokens.refresh_token).expect(200);
+  });
+
+  it('should let a public client revoke with its client_id alone', async () => {
+    expectRevoked(await revoke(spa, { token: 'whatever' }));
+  });
+
+  it('should answer invalid_client for a wrong secret', async () => {
+    const res = await revoke({ id: client.id, secret: 'wrong' }, { token: 'x' });
+    expect(res.status).toBe(401);
+    expect(res.headers).toMatchObject({
+      ...TOKEN_HEADERS,
+      'www-authenticate': 'Basic realm="portcullis"',
+    });
+    expect(res.body).toEqual({
+      error: 'invalid_client',
+      error_description: 'client authentication failed',
+    });
+  });
+
+  it('should answer invalid_request when the token is missing or repeated', async () => {
+    let res = await revoke(client, {});
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'token is required' });
+    res = await request(t.server)
+      .post('/oauth/revoke')
+      .auth(client.id, client.secret as string)
+      .type('form')
+      .send('token=a&token=b');
+    expect(res.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'token must be given once, as a single value',
+    });
+  });
+
+  it('should answer 503, not 200, when the database cannot store the revocation', async () => {
+    const tokens = await tokensFor(client);
+    await t.dataSource.destroy();
+    try {
+      const res = await revoke(client, { token: tokens.access_token });
+      expect(res.status).toBe(503);
+      expect(res.headers).toMatchObject({ ...TOKEN_HEADERS, 'retry-after': '5' });
+      expect(res.body).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: 'try again shortly',
+      });
+    } finally {
+      await t.dataSource.initialize();
+    }
+    await callMe(t.server, tokens.access_token).expect(200);
+  });
+});
