@@ -4,15 +4,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Client } from '../clients/client.entity';
-import { ClientsService } from '../clients/clients.service';
 import { TokenPrincipal } from '../common/access';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { scopeList } from '../common/scope';
 import { Env } from '../config/env.validation';
-import { UsersService } from '../users/users.service';
 import { AccessToken } from './access-token.entity';
 import { IssuedAccessToken } from './token-response';
-import { isIssuedAfterInvalidation } from './token-rules';
+import { TokenOwners } from './token-owners.service';
 
 export type LiveAccessToken = { row: AccessToken; principal: TokenPrincipal };
 
@@ -27,8 +25,7 @@ export class AccessTokensService {
 
   constructor(
     @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
-    private readonly clients: ClientsService,
-    private readonly users: UsersService,
+    private readonly owners: TokenOwners,
     config: ConfigService<Env, true>,
   ) {
     this.ttlSeconds = config.get('ACCESS_TOKEN_TTL', { infer: true });
@@ -64,11 +61,9 @@ export class AccessTokensService {
     if (!row || row.revokedAt !== null || row.expiresAt <= new Date() || row.userId === null) {
       return null;
     }
-    const [client, user] = await Promise.all([
-      this.clients.findEnabled(row.clientId),
-      this.users.findById(row.userId),
-    ]);
-    if (!client || !user || !isIssuedAfterInvalidation(user, row.createdAt)) {
+    const { clientId, userId, createdAt } = row;
+    const user = await this.owners.liveOwners({ clientId, userId, createdAt });
+    if (!user) {
       return null;
     }
     const principal: TokenPrincipal = {

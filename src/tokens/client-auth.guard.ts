@@ -1,4 +1,14 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import {
+  applyDecorators,
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  Header,
+  HttpCode,
+  Injectable,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import { Client } from '../clients/client.entity';
 import { hasRepeatedAuthorization } from '../common/bearer-token';
@@ -61,3 +71,14 @@ export const AuthenticatedClient = createParamDecorator(
     return client;
   },
 );
+
+// A POST endpoint for authenticated clients (token, revocation, introspection): 200 on success,
+// never cached (RFC 6749 §5.1), the client authenticated by ClientAuthGuard.
+export const ClientAuthenticatedPost = () =>
+  applyDecorators(
+    Post(),
+    HttpCode(200),
+    Header('Cache-Control', 'no-store'),
+    Header('Pragma', 'no-cache'),
+    UseGuards(ClientAuthGuard),
+  );

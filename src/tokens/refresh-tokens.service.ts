@@ -4,16 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Client } from '../clients/client.entity';
-import { ClientsService } from '../clients/clients.service';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { resolveScope, scopeList } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { User } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
 import { AccessGrant, AccessTokensService } from './access-tokens.service';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
-import { isIssuedAfterInvalidation, isWithinReuseGrace } from './token-rules';
+import { TokenOwners } from './token-owners.service';
+import { isWithinReuseGrace } from './token-rules';
 
 export type Rotation =
   | { outcome: 'rotated'; refreshToken: string; grant: AccessGrant }
@@ -39,8 +38,7 @@ export class RefreshTokensService {
 
   constructor(
     @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
-    private readonly users: UsersService,
-    private readonly clients: ClientsService,
+    private readonly owners: TokenOwners,
     private readonly accessTokens: AccessTokensService,
     config: ConfigService<Env, true>,
   ) {
@@ -89,8 +87,7 @@ export class RefreshTokensService {
     if (!family || family.revokedAt !== null || token.expiresAt <= now) {
       return refused('the refresh token is invalid or expired');
     }
-    const user = await this.users.findById(token.userId);
-    if (!user || !isIssuedAfterInvalidation(user, token.createdAt)) {
+    if (!(await this.owners.liveUser(token.userId, token.createdAt))) {
       return refused('the refresh token is invalid or expired');
     }
     // Reuse is judged before anything else the request asks, so no parameter can dodge it.
@@ -100,9 +97,8 @@ export class RefreshTokensService {
       return refused('the refresh token was already used; its grant has been revoked');
     }
     // RFC 6749 §6: never wider than the grant, nor than what the client may still request.
-    const granted = scopeList(token.scope).filter((scope) =>
-      scopeList(client.scope).includes(scope),
-    );
+    const clientScopes = scopeList(client.scope);
+    const granted = scopeList(token.scope).filter((scope) => clientScopes.includes(scope));
     const scope = resolveScope(requestedScope, granted, 'what was originally granted');
     if (typeof scope === 'string') {
       return { outcome: 'invalid_scope', reason: scope };
@@ -151,11 +147,8 @@ export class RefreshTokensService {
     ) {
       return null;
     }
-    const [client, user] = await Promise.all([
-      this.clients.findEnabled(row.clientId),
-      this.users.findById(row.userId),
-    ]);
-    return client && user && isIssuedAfterInvalidation(user, row.createdAt) ? { row, user } : null;
+    const user = await this.owners.liveOwners(row);
+    return user ? { row, user } : null;
   }
 
   // Revokes everything issued in one grant: the family, its refresh tokens and its access tokens.

@@ -13,6 +13,7 @@ import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { TokenIssuer } from './token-issuer.service';
+import { TokenOwners } from './token-owners.service';
 import { TokensController } from './tokens.controller';
 import { IntrospectionController } from './introspection.controller';
 import { MetadataController } from './metadata.controller';
@@ -40,6 +41,7 @@ import { TokensService } from './tokens.service';
     AccessTokensService,
     RefreshTokensService,
     TokenIssuer,
+    TokenOwners,
     TokensService,
     RevocationService,
     IntrospectionService,

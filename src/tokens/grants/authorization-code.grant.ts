@@ -6,12 +6,11 @@ import { Client } from '../../clients/client.entity';
 import { OAuthError, throwIfOAuthError } from '../../common/oauth-error';
 import { requiredParam } from '../../common/oauth-params';
 import { inTransaction } from '../../database/transactions';
-import { UsersService } from '../../users/users.service';
 import { TokenRequestDto } from '../dto/token-request.dto';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { TokenIssuer } from '../token-issuer.service';
 import { TokenResponse } from '../token-response';
-import { isIssuedAfterInvalidation } from '../token-rules';
+import { TokenOwners } from '../token-owners.service';
 
 // RFC 6749 §4.1.3-4.1.4 with PKCE (RFC 7636 §4.5-4.6). Redeeming the code and inserting the tokens
 // commit together or not at all. A refused code stays spent (that commit happens too), and a code
@@ -21,7 +20,7 @@ export class AuthorizationCodeGrant {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly codes: AuthorizationCodesService,
-    private readonly users: UsersService,
+    private readonly owners: TokenOwners,
     private readonly refreshTokens: RefreshTokensService,
     private readonly issuer: TokenIssuer,
   ) {}
@@ -42,9 +41,8 @@ export class AuthorizationCodeGrant {
         return new OAuthError('invalid_grant', exchange.reason);
       }
       const { userId, scope, familyId, issuedAt } = exchange.grant;
-      const user = await this.users.findById(userId);
       // A user disabled since the code was issued (even if enabled again) gets no tokens.
-      if (!user || !isIssuedAfterInvalidation(user, issuedAt)) {
+      if (!(await this.owners.liveUser(userId, issuedAt))) {
         return new OAuthError('invalid_grant', 'the authorization code is invalid or expired');
       }
       return this.issuer.issue(manager, { client, userId, scope, familyId });

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { ClientsService } from '../clients/clients.service';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { isIssuedAfterInvalidation } from './token-rules';
+
+type IssuedToken = { clientId: string; userId: string; createdAt: Date };
+
+// Whether whoever a code or token was issued to may still use it, for every kind of token alike.
+@Injectable()
+export class TokenOwners {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly users: UsersService,
+  ) {}
+
+  // The user, if it still exists and has not been disabled since `issuedAt`.
+  async liveUser(userId: string, issuedAt: Date): Promise<User | null> {
+    const user = await this.users.findById(userId);
+    return user && isIssuedAfterInvalidation(user, issuedAt) ? user : null;
+  }
+
+  // The token's user, if that user is live and the token's client still exists and is enabled.
+  async liveOwners(token: IssuedToken): Promise<User | null> {
+    const [client, user] = await Promise.all([
+      this.clients.findEnabled(token.clientId),
+      this.liveUser(token.userId, token.createdAt),
+    ]);
+    return client ? user : null;
+  }
+}
