@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createClient, createUser } from './factories';
+import { createUser } from './factories';
 import {
   CALLBACK,
   callMe,
@@ -7,6 +7,7 @@ import {
   exchangeCode,
   obtainCode,
   refresh,
+  registerClient,
   TOKEN_HEADERS,
   tokenRequest,
 } from './helpers/oauth';
@@ -28,8 +29,7 @@ describe('token endpoint: authorization_code grant', () => {
         name: 'Alice',
       }).expect(201)
     ).body.id;
-    const { body } = await createClient(t.server, { skip_consent: true }).expect(201);
-    client = { id: body.client_id, secret: body.client_secret };
+    client = await registerClient(t.server, { skip_consent: true });
   });
   afterAll(async () => {
     await t.close();
@@ -82,11 +82,10 @@ describe('token endpoint: authorization_code grant', () => {
   });
 
   it('should leave out the refresh token when the client may not use the refresh_token grant', async () => {
-    const { body } = await createClient(t.server, {
+    const noRefresh = await registerClient(t.server, {
       skip_consent: true,
       grant_types: ['authorization_code'],
-    }).expect(201);
-    const noRefresh = { id: body.client_id, secret: body.client_secret };
+    });
     const res = await exchangeCode(
       t.server,
       noRefresh,
@@ -125,8 +124,7 @@ describe('token endpoint: authorization_code grant', () => {
   });
 
   it('should answer invalid_grant and spend the code when it was issued to another client', async () => {
-    const { body } = await createClient(t.server, { skip_consent: true }).expect(201);
-    const other = { id: body.client_id, secret: body.client_secret };
+    const other = await registerClient(t.server, { skip_consent: true });
     const issued = await obtainCode(t.server, { clientId: client.id });
     expectInvalidGrant(
       await exchangeCode(t.server, other, issued),
@@ -144,11 +142,10 @@ describe('token endpoint: authorization_code grant', () => {
     ['https://app.example.com:443/callback', 'the default port'],
     [OTHER_CALLBACK, 'another registered URI'],
   ])('should answer invalid_grant when redirect_uri is %s (%s)', async (redirectUri) => {
-    const { body } = await createClient(t.server, {
+    const twoUris = await registerClient(t.server, {
       skip_consent: true,
       redirect_uris: [CALLBACK, OTHER_CALLBACK],
-    }).expect(201);
-    const twoUris = { id: body.client_id, secret: body.client_secret };
+    });
     const issued = await obtainCode(t.server, { clientId: twoUris.id });
     expectInvalidGrant(
       await exchangeCode(t.server, twoUris, issued, { redirect_uri: redirectUri }),
@@ -157,11 +154,10 @@ describe('token endpoint: authorization_code grant', () => {
   });
 
   it('should require redirect_uri when the client has several registered URIs', async () => {
-    const { body } = await createClient(t.server, {
+    const twoUris = await registerClient(t.server, {
       skip_consent: true,
       redirect_uris: [CALLBACK, OTHER_CALLBACK],
-    }).expect(201);
-    const twoUris = { id: body.client_id, secret: body.client_secret };
+    });
     const issued = await obtainCode(t.server, { clientId: twoUris.id });
     expectInvalidGrant(
       await exchangeCode(t.server, twoUris, issued, { redirect_uri: '' }),
@@ -195,11 +191,10 @@ describe('token endpoint: authorization_code grant', () => {
   );
 
   it('should refuse a code_verifier for a code issued without a challenge', async () => {
-    const { body } = await createClient(t.server, {
+    const legacy = await registerClient(t.server, {
       skip_consent: true,
       require_pkce: false,
-    }).expect(201);
-    const legacy = { id: body.client_id, secret: body.client_secret };
+    });
     const issued = await obtainCode(t.server, { clientId: legacy.id, pkce: false });
     expectInvalidGrant(
       await exchangeCode(t.server, legacy, issued),

@@ -1,10 +1,17 @@
 import request from 'supertest';
-import { createClient, createUser, STRONG_PASSWORD } from './factories';
-import { ClientCredentials, refresh, TOKEN_HEADERS, tokenRequest } from './helpers/oauth';
+import { createUser } from './factories';
+import {
+  clientPost,
+  ClientCredentials,
+  passwordTokens,
+  refresh,
+  registerClient,
+  registerTrustedClient,
+  TOKEN_HEADERS,
+} from './helpers/oauth';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
 
 const ISSUER = 'http://localhost:3000';
-type Tokens = { access_token: string; refresh_token: string };
 
 describe('POST /oauth/introspect (RFC 7662)', () => {
   let t: TestApp;
@@ -13,42 +20,19 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
   let resourceServer: ClientCredentials;
   let aliceId: string;
 
-  const trustedClient = async (fields = {}) => {
-    const { body } = await createClient(t.server, {
-      grant_types: ['password', 'refresh_token'],
-      redirect_uris: [],
-      ...fields,
-    }).expect(201);
-    return { id: body.client_id, secret: body.client_secret };
-  };
-
   beforeAll(async () => {
     t = await createTestApp();
     aliceId = (await createUser(t.server, { username: 'alice' }).expect(201)).body.id;
-    client = await trustedClient();
-    other = await trustedClient();
-    resourceServer = await trustedClient({ introspection_allowed: true });
+    client = await registerTrustedClient(t.server);
+    other = await registerTrustedClient(t.server);
+    resourceServer = await registerTrustedClient(t.server, { introspection_allowed: true });
   });
   afterAll(async () => {
     await t.close();
   });
 
-  const tokensFor = async (as: ClientCredentials, scope = 'profile'): Promise<Tokens> =>
-    (
-      await tokenRequest(t.server, as, {
-        grant_type: 'password',
-        username: 'alice',
-        password: STRONG_PASSWORD,
-        scope,
-      }).expect(200)
-    ).body as Tokens;
-  const introspect = (as: ClientCredentials, form: Record<string, string>) => {
-    const req = request(t.server).post('/oauth/introspect').type('form');
-    if (as.secret !== undefined) {
-      return req.auth(as.id, as.secret).send(form);
-    }
-    return req.send({ client_id: as.id, ...form });
-  };
+  const introspect = (as: ClientCredentials, form: Record<string, string>) =>
+    clientPost(t.server, '/oauth/introspect', as, form);
   const expectInactive = (res: request.Response) => {
     expect(res.status).toBe(200);
     expect(res.headers).toMatchObject(TOKEN_HEADERS);
@@ -67,7 +51,7 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
   });
 
   it('should describe a live access token to the client it was issued to', async () => {
-    const tokens = await tokensFor(client);
+    const tokens = await passwordTokens(t.server, client, { scope: 'profile' });
     const res = await introspect(client, { token: tokens.access_token });
     expect(res.status).toBe(200);
     expect(res.headers).toMatchObject(TOKEN_HEADERS);
@@ -77,7 +61,7 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
   });
 
   it('should describe a live refresh token, until it is rotated', async () => {
-    const tokens = await tokensFor(client);
+    const tokens = await passwordTokens(t.server, client, { scope: 'profile' });
     const res = await introspect(client, {
       token: tokens.refresh_token,
       token_type_hint: 'refresh_token',
@@ -89,42 +73,33 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
   });
 
   it('should describe any token to a client with introspection_allowed', async () => {
-    const tokens = await tokensFor(client);
+    const tokens = await passwordTokens(t.server, client, { scope: 'profile' });
     const res = await introspect(resourceServer, { token: tokens.access_token });
     expect(res.body).toEqual(activeBody('Bearer'));
   });
 
   it("should answer exactly {active:false} for another client's token", async () => {
-    const tokens = await tokensFor(client);
+    const tokens = await passwordTokens(t.server, client, { scope: 'profile' });
     expectInactive(await introspect(other, { token: tokens.access_token }));
     expectInactive(await introspect(other, { token: tokens.refresh_token }));
   });
 
   it('should answer exactly {active:false} for unknown, revoked and expired tokens', async () => {
     expectInactive(await introspect(client, { token: 'no-such-token' }));
-    const revoked = await tokensFor(client);
-    await request(t.server)
-      .post('/oauth/revoke')
-      .auth(client.id, client.secret as string)
-      .type('form')
-      .send({ token: revoked.refresh_token })
-      .expect(200);
+    const revoked = await passwordTokens(t.server, client, { scope: 'profile' });
+    await clientPost(t.server, '/oauth/revoke', client, { token: revoked.refresh_token }).expect(
+      200,
+    );
     expectInactive(await introspect(client, { token: revoked.access_token }));
     expectInactive(await introspect(client, { token: revoked.refresh_token }));
-    const expired = await tokensFor(client);
+    const expired = await passwordTokens(t.server, client, { scope: 'profile' });
     await t.dataSource.query("UPDATE access_tokens SET expires_at = '2000-01-01 00:00:00.000'");
     expectInactive(await introspect(client, { token: expired.access_token }));
   });
 
   it('should answer {active:false} for the tokens of a disabled user', async () => {
     const bobId = (await createUser(t.server, { username: 'bob' }).expect(201)).body.id;
-    const tokens = (
-      await tokenRequest(t.server, client, {
-        grant_type: 'password',
-        username: 'bob',
-        password: STRONG_PASSWORD,
-      }).expect(200)
-    ).body as Tokens;
+    const tokens = await passwordTokens(t.server, client, { username: 'bob' });
     await request(t.server)
       .patch(`/admin/users/${bobId}`)
       .set(adminAuth)
@@ -135,10 +110,8 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
   });
 
   it('should refuse public clients with invalid_client', async () => {
-    const { body } = await createClient(t.server, { token_endpoint_auth_method: 'none' }).expect(
-      201,
-    );
-    const res = await introspect({ id: body.client_id }, { token: 'x' });
+    const spa = await registerClient(t.server, { token_endpoint_auth_method: 'none' });
+    const res = await introspect(spa, { token: 'x' });
     expect(res.status).toBe(401);
     expect(res.headers).toMatchObject({
       ...TOKEN_HEADERS,

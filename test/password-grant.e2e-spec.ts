@@ -1,7 +1,14 @@
 import request from 'supertest';
-import { createClient, createUser, STRONG_PASSWORD } from './factories';
+import { createUser, STRONG_PASSWORD } from './factories';
 import { Browser } from './helpers/browser';
-import { callMe, ClientCredentials, TOKEN_HEADERS, tokenRequest } from './helpers/oauth';
+import {
+  callMe,
+  ClientCredentials,
+  registerClient,
+  registerTrustedClient,
+  TOKEN_HEADERS,
+  tokenRequest,
+} from './helpers/oauth';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
 
 describe('token endpoint: password grant', () => {
@@ -15,12 +22,7 @@ describe('token endpoint: password grant', () => {
       await createUser(t.server, { username: 'alice', email: 'alice@example.com' }).expect(201)
     ).body.id;
     await createUser(t.server, { username: 'dora', enabled: false }).expect(201);
-    const { body } = await createClient(t.server, {
-      grant_types: ['password', 'refresh_token'],
-      redirect_uris: [],
-      scope: 'profile email admin',
-    }).expect(201);
-    trusted = { id: body.client_id, secret: body.client_secret };
+    trusted = await registerTrustedClient(t.server, { scope: 'profile email admin' });
   });
   afterEach(async () => {
     await t.close();
@@ -98,12 +100,12 @@ describe('token endpoint: password grant', () => {
   });
 
   it('should answer unauthorized_client for a client that does not list the grant', async () => {
-    const { body } = await createClient(t.server).expect(201);
-    const res = await tokenRequest(
-      t.server,
-      { id: body.client_id, secret: body.client_secret },
-      { grant_type: 'password', username: 'alice', password: STRONG_PASSWORD },
-    );
+    const codeOnly = await registerClient(t.server);
+    const res = await tokenRequest(t.server, codeOnly, {
+      grant_type: 'password',
+      username: 'alice',
+      password: STRONG_PASSWORD,
+    });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       error: 'unauthorized_client',

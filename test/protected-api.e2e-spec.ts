@@ -1,10 +1,13 @@
 import request from 'supertest';
-import { createClient, createUser, STRONG_PASSWORD } from './factories';
+import { createUser, STRONG_PASSWORD } from './factories';
 import {
   callMe,
   ClientCredentials,
   exchangeCode,
   obtainCode,
+  passwordTokens,
+  registerClient,
+  registerTrustedClient,
   TOKEN_HEADERS,
   tokenRequest,
 } from './helpers/oauth';
@@ -38,27 +41,19 @@ describe('protected API: GET /api/me', () => {
       }).expect(201)
     ).body.id;
     await createUser(t.server, { username: 'nomail' }).expect(201);
-    const { body } = await createClient(t.server, {
+    client = await registerClient(t.server, {
       skip_consent: true,
       grant_types: ['authorization_code', 'refresh_token', 'password'],
       scope: 'profile email offline',
       allowed_origins: [SPA_ORIGIN],
-    }).expect(201);
-    client = { id: body.client_id, secret: body.client_secret };
+    });
   });
   afterAll(async () => {
     await t.close();
   });
 
-  const tokensFor = async (scope: string, username = 'alice') =>
-    (
-      await tokenRequest(t.server, client, {
-        grant_type: 'password',
-        username,
-        password: STRONG_PASSWORD,
-        scope,
-      }).expect(200)
-    ).body as { access_token: string; refresh_token: string };
+  const tokensFor = (scope: string, username = 'alice') =>
+    passwordTokens(t.server, client, { scope, username });
   const expectInvalidToken = (res: request.Response) => {
     expect(res.status).toBe(INVALID_TOKEN.status);
     expect(res.body).toEqual(INVALID_TOKEN.body);
@@ -204,18 +199,8 @@ describe('token endpoint and protected API while the database is down', () => {
   beforeAll(async () => {
     t = await createTestApp();
     await createUser(t.server, { username: 'alice' }).expect(201);
-    const { body } = await createClient(t.server, {
-      grant_types: ['password', 'refresh_token'],
-      redirect_uris: [],
-    }).expect(201);
-    client = { id: body.client_id, secret: body.client_secret };
-    accessToken = (
-      await tokenRequest(t.server, client, {
-        grant_type: 'password',
-        username: 'alice',
-        password: STRONG_PASSWORD,
-      }).expect(200)
-    ).body.access_token;
+    client = await registerTrustedClient(t.server);
+    accessToken = (await passwordTokens(t.server, client)).access_token;
   });
   afterAll(async () => {
     await t.close();

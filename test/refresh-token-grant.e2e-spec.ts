@@ -1,11 +1,12 @@
 import request from 'supertest';
-import { createClient, createUser } from './factories';
+import { createUser } from './factories';
 import {
   callMe,
   ClientCredentials,
   exchangeCode,
   obtainCode,
   refresh,
+  registerClient,
   TOKEN_HEADERS,
 } from './helpers/oauth';
 import { sha256Hex as hashOf } from '../src/common/crypto';
@@ -21,8 +22,7 @@ describe('token endpoint: refresh_token grant', () => {
   beforeAll(async () => {
     t = await createTestApp();
     aliceId = (await createUser(t.server, { username: 'alice' }).expect(201)).body.id;
-    const { body } = await createClient(t.server, { skip_consent: true }).expect(201);
-    client = { id: body.client_id, secret: body.client_secret };
+    client = await registerClient(t.server, { skip_consent: true });
   });
   afterAll(async () => {
     await t.close();
@@ -154,8 +154,7 @@ describe('token endpoint: refresh_token grant', () => {
   });
 
   it("should refuse another client's refresh token without touching its grant", async () => {
-    const { body } = await createClient(t.server, { skip_consent: true }).expect(201);
-    const other = { id: body.client_id, secret: body.client_secret };
+    const other = await registerClient(t.server, { skip_consent: true });
     const tokens = await signIn();
     expectInvalidGrant(
       await refresh(t.server, other, tokens.refresh_token),
@@ -216,8 +215,7 @@ describe('token endpoint: refresh_token grant', () => {
   });
 
   it('should kill the tokens of a deleted client, and refuse those of a disabled one', async () => {
-    const { body } = await createClient(t.server, { skip_consent: true }).expect(201);
-    const doomed = { id: body.client_id, secret: body.client_secret };
+    const doomed = await registerClient(t.server, { skip_consent: true });
     const tokens = await signIn(doomed);
     await request(t.server)
       .patch(`/admin/clients/${doomed.id}`)

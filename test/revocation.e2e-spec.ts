@@ -1,9 +1,16 @@
 import request from 'supertest';
-import { createClient, createUser, STRONG_PASSWORD } from './factories';
-import { callMe, ClientCredentials, refresh, TOKEN_HEADERS, tokenRequest } from './helpers/oauth';
+import { createUser } from './factories';
+import {
+  callMe,
+  clientPost,
+  ClientCredentials,
+  passwordTokens,
+  refresh,
+  registerClient,
+  registerTrustedClient,
+  TOKEN_HEADERS,
+} from './helpers/oauth';
 import { createTestApp, TestApp } from './helpers/test-app';
-
-type Tokens = { access_token: string; refresh_token: string };
 
 describe('POST /oauth/revoke (RFC 7009)', () => {
   let t: TestApp;
@@ -11,44 +18,19 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
   let other: ClientCredentials;
   let spa: ClientCredentials;
 
-  const trustedClient = async (fields = {}) => {
-    const { body } = await createClient(t.server, {
-      grant_types: ['password', 'refresh_token'],
-      redirect_uris: [],
-      ...fields,
-    }).expect(201);
-    return { id: body.client_id, secret: body.client_secret };
-  };
-
   beforeAll(async () => {
     t = await createTestApp();
     await createUser(t.server, { username: 'alice' }).expect(201);
-    client = await trustedClient();
-    other = await trustedClient();
-    const { body } = await createClient(t.server, { token_endpoint_auth_method: 'none' }).expect(
-      201,
-    );
-    spa = { id: body.client_id };
+    client = await registerTrustedClient(t.server);
+    other = await registerTrustedClient(t.server);
+    spa = await registerClient(t.server, { token_endpoint_auth_method: 'none' });
   });
   afterAll(async () => {
     await t.close();
   });
 
-  const tokensFor = async (as: ClientCredentials): Promise<Tokens> =>
-    (
-      await tokenRequest(t.server, as, {
-        grant_type: 'password',
-        username: 'alice',
-        password: STRONG_PASSWORD,
-      }).expect(200)
-    ).body as Tokens;
-  const revoke = (as: ClientCredentials, form: Record<string, string>) => {
-    const req = request(t.server).post('/oauth/revoke').type('form');
-    if (as.secret !== undefined) {
-      return req.auth(as.id, as.secret).send(form);
-    }
-    return req.send({ client_id: as.id, ...form });
-  };
+  const revoke = (as: ClientCredentials, form: Record<string, string>) =>
+    clientPost(t.server, '/oauth/revoke', as, form);
   const expectRevoked = (res: request.Response) => {
     expect(res.status).toBe(200);
     expect(res.headers).toMatchObject({ 'cache-control': 'no-store', pragma: 'no-cache' });
@@ -56,14 +38,14 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
   };
 
   it('should revoke an access token so /api/me refuses it, and leave the refresh token', async () => {
-    const tokens = await tokensFor(client);
+    const tokens = await passwordTokens(t.server, client);
     expectRevoked(await revoke(client, { token: tokens.access_token }));
     await callMe(t.server, tokens.access_token).expect(401);
     await refresh(t.server, client, tokens.refresh_token).expect(200);
   });
 
   it("should revoke a refresh token and its grant's access tokens", async () => {
-    const tokens = await tokensFor(client);
+    const tokens = await passwordTokens(t.server, client);
     expectRevoked(
       await revoke(client, { token: tokens.refresh_token, token_type_hint: 'refresh_token' }),
     );
@@ -75,7 +57,7 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
   it.each(['access_token', 'refresh_token', 'something_else'])(
     'should treat token_type_hint=%s only as a hint',
     async (hint) => {
-      const tokens = await tokensFor(client);
+      const tokens = await passwordTokens(t.server, client);
       expectRevoked(await revoke(client, { token: tokens.access_token, token_type_hint: hint }));
       await callMe(t.server, tokens.access_token).expect(401);
     },
@@ -83,13 +65,13 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
 
   it('should answer 200 for an unknown token and for one already revoked', async () => {
     expectRevoked(await revoke(client, { token: 'no-such-token' }));
-    const tokens = await tokensFor(client);
+    const tokens = await passwordTokens(t.server, client);
     await revoke(client, { token: tokens.refresh_token }).expect(200);
     expectRevoked(await revoke(client, { token: tokens.refresh_token }));
   });
 
   it("should answer 200 and change nothing when a client revokes another client's tokens", async () => {
-    const tokens = await tokensFor(client);
+    const tokens = await passwordTokens(t.server, client);
     expectRevoked(await revoke(other, { token: tokens.access_token }));
     expectRevoked(await revoke(other, { token: tokens.refresh_token }));
     await callMe(t.server, tokens.access_token).expect(200);
@@ -129,7 +111,7 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
   });
 
   it('should answer 503, not 200, when the database cannot store the revocation', async () => {
-    const tokens = await tokensFor(client);
+    const tokens = await passwordTokens(t.server, client);
     await t.dataSource.destroy();
     try {
       const res = await revoke(client, { token: tokens.access_token });

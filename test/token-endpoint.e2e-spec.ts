@@ -1,6 +1,13 @@
 import request from 'supertest';
 import { createClient, createUser } from './factories';
-import { CALLBACK, exchangeCode, obtainCode, TOKEN_HEADERS, tokenRequest } from './helpers/oauth';
+import {
+  CALLBACK,
+  exchangeCode,
+  obtainCode,
+  registerClient,
+  TOKEN_HEADERS,
+  tokenRequest,
+} from './helpers/oauth';
 import { rawRequest } from './helpers/raw-request';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -296,11 +303,10 @@ describe('token endpoint: client authentication and request errors', () => {
     });
 
     it('should answer unauthorized_client for a client registered for JWT access tokens', async () => {
-      const { body } = await createClient(t.server, {
+      const jwtClient = await registerClient(t.server, {
         skip_consent: true,
         access_token_format: 'jwt',
-      }).expect(201);
-      const jwtClient = { id: body.client_id, secret: body.client_secret };
+      });
       const issued = await obtainCode(t.server, { clientId: jwtClient.id });
       const res = await exchangeCode(t.server, jwtClient, issued);
       expectError(

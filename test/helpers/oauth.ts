@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { STRONG_PASSWORD } from '../factories';
+import { createClient, STRONG_PASSWORD } from '../factories';
 import { Browser, pkcePair, redirectParams } from './browser';
 
 export const CALLBACK = 'https://app.example.com/callback';
@@ -56,15 +56,68 @@ export async function obtainCode(server: App, options: CodeOptions): Promise<Iss
 
 export type ClientCredentials = { id: string; secret?: string };
 
-// A token request as a client library sends it: form-encoded, the client authenticated with HTTP
-// Basic when it has a secret (client_secret_basic), by client_id alone when it has none.
-export function tokenRequest(server: App, client: ClientCredentials, form: Record<string, string>) {
-  const req = request(server).post('/oauth/token').type('form');
+export type IssuedTokens = {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  refresh_token: string;
+  scope: string;
+};
+
+// Registers a client through the admin API; its credentials (a secret for a confidential client).
+export async function registerClient(
+  server: App,
+  fields: Record<string, unknown> = {},
+): Promise<ClientCredentials> {
+  const { body } = await createClient(server, fields).expect(201);
+  return body.client_secret === undefined
+    ? { id: body.client_id }
+    : { id: body.client_id, secret: body.client_secret };
+}
+
+// A confidential first-party client for the password and refresh_token grants.
+export function registerTrustedClient(server: App, fields: Record<string, unknown> = {}) {
+  return registerClient(server, {
+    grant_types: ['password', 'refresh_token'],
+    redirect_uris: [],
+    ...fields,
+  });
+}
+
+// A POST to a client-authenticated endpoint as a client library sends it: form-encoded, the
+// client authenticated with HTTP Basic when it has a secret (client_secret_basic), by client_id
+// alone when it has none.
+export function clientPost(
+  server: App,
+  path: string,
+  client: ClientCredentials,
+  form: Record<string, string>,
+) {
+  const req = request(server).post(path).type('form');
   if (client.secret !== undefined) {
     req.auth(client.id, client.secret);
     return req.send(form);
   }
   return req.send({ client_id: client.id, ...form });
+}
+
+export function tokenRequest(server: App, client: ClientCredentials, form: Record<string, string>) {
+  return clientPost(server, '/oauth/token', client, form);
+}
+
+// Tokens from the password grant (the user's password is STRONG_PASSWORD).
+export async function passwordTokens(
+  server: App,
+  client: ClientCredentials,
+  form: { username?: string; scope?: string } = {},
+): Promise<IssuedTokens> {
+  const res = await tokenRequest(server, client, {
+    grant_type: 'password',
+    username: 'alice',
+    password: STRONG_PASSWORD,
+    ...form,
+  }).expect(200);
+  return res.body as IssuedTokens;
 }
 
 export function exchangeCode(
