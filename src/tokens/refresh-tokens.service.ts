@@ -87,7 +87,7 @@ export class RefreshTokensService {
     if (!family || family.revokedAt !== null || token.expiresAt <= now) {
       return refused('the refresh token is invalid or expired');
     }
-    if (!(await this.owners.liveUser(token.userId, token.createdAt))) {
+    if (!(await this.owners.liveUser(token.userId, token.createdAt, manager))) {
       return refused('the refresh token is invalid or expired');
     }
     // Reuse is judged before anything else the request asks, so no parameter can dodge it.

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { ClientsService } from '../clients/clients.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -14,9 +15,13 @@ export class TokenOwners {
     private readonly users: UsersService,
   ) {}
 
-  // The user, if it still exists and has not been disabled since `issuedAt`.
-  async liveUser(userId: string, issuedAt: Date): Promise<User | null> {
-    const user = await this.users.findById(userId);
+  // The user, if it still exists and has not been disabled since `issuedAt`. Inside a transaction,
+  // pass its manager: waiting for a second pooled connection while holding one could exhaust the
+  // pool.
+  async liveUser(userId: string, issuedAt: Date, manager?: EntityManager): Promise<User | null> {
+    const user = manager
+      ? await manager.findOneBy(User, { id: userId })
+      : await this.users.findById(userId);
     return user && isIssuedAfterInvalidation(user, issuedAt) ? user : null;
   }
 

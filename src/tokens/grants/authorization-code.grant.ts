@@ -42,7 +42,7 @@ export class AuthorizationCodeGrant {
       }
       const { userId, scope, familyId, issuedAt } = exchange.grant;
       // A user disabled since the code was issued (even if enabled again) gets no tokens.
-      if (!(await this.owners.liveUser(userId, issuedAt))) {
+      if (!(await this.owners.liveUser(userId, issuedAt, manager))) {
         return new OAuthError('invalid_grant', 'the authorization code is invalid or expired');
       }
       return this.issuer.issue(manager, { client, userId, scope, familyId });
