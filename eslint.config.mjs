@@ -12,6 +12,7 @@ export default tseslint.config(
       'data/**',
       'eslint.config.mjs',
       'jest.config.js',
+      'test/helpers/esm-to-commonjs.js',
     ],
   },
   eslint.configs.recommended,

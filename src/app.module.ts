@@ -22,6 +22,7 @@ export type AppModuleOptions = {
 // Routes that browser apps call from their own origin (never /oauth/authorize or the pages).
 const CORS_ROUTES = [
   '.well-known/oauth-authorization-server',
+  'oauth/jwks',
   'oauth/token',
   'oauth/revoke',
   'api/*path',

@@ -4,10 +4,12 @@ import { Logger } from 'nestjs-pino';
 import { Env } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
 import type { Express } from 'express';
+import { SigningKeysService } from './tokens/signing-keys/signing-keys.service';
 
 // Everything main.ts does to the app besides listening, shared with the e2e tests so they exercise
-// the same server.
-export function configureApp(app: INestApplication): void {
+// the same server. Throws InvalidEnvironmentError when SIGNING_KEYS_SECRET cannot open the active
+// signing key.
+export async function configureApp(app: INestApplication): Promise<void> {
   (app.getHttpAdapter().getInstance() as Express).disable('x-powered-by');
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
@@ -17,6 +19,7 @@ export function configureApp(app: INestApplication): void {
       `${name} is not set: generated a random one for this process (development only; set it in production)`,
     );
   }
+  await app.get(SigningKeysService).prepare();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

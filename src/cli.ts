@@ -6,10 +6,14 @@ import { AppModule } from './app.module';
 import { ClientsService } from './clients/clients.service';
 import { ClientResponseDto, CreateClientDto } from './clients/dto/client.dto';
 import { adminValidationPipe, ValidationFailedException } from './common/validation';
-import { InvalidEnvironmentError } from './config/env.validation';
+import { Env, InvalidEnvironmentError } from './config/env.validation';
+import { ConfigService } from '@nestjs/config';
 import { loadEnvFile } from './config/load-env-file';
 import { CreateUserDto, UserResponseDto } from './users/dto/user.dto';
 import { UsersService } from './users/users.service';
+import { SigningKey } from './tokens/signing-keys/signing-key.entity';
+import { SigningKeysService } from './tokens/signing-keys/signing-keys.service';
+import { isSigningAlgorithm, SIGNING_ALGORITHMS } from './tokens/signing-keys/signing-rules';
 
 // Operator commands, run through the same Nest modules, services and validation as the admin API.
 // Usage: npm run cli -- <command> [--flag value ...]; output is JSON on stdout.
@@ -79,7 +83,68 @@ const commands: Record<string, Command> = {
       return clients.map((client) => ClientResponseDto.from(client));
     },
   },
+  'keys:rotate': {
+    summary:
+      'keys:rotate [--alg ES256|RS256] [--new-secret]   (default alg: that of the active key)',
+    options: { alg: single, 'new-secret': { type: 'boolean' } },
+    run: async (app, values) => {
+      const alg = values.alg;
+      if (alg !== undefined && !isSigningAlgorithm(alg)) {
+        throw new ValidationFailedException({
+          alg: [`must be one of ${SIGNING_ALGORITHMS.join(', ')}`],
+        });
+      }
+      const keys = app.get(SigningKeysService);
+      await assertServersCanOpenNewKeys(app, keys, values['new-secret'] === true);
+      const { activated, retiring } = await keys.rotate(alg);
+      return {
+        active: describeKey(keys, activated),
+        retiring: retiring.map((key) => describeKey(keys, key)),
+      };
+    },
+  },
+  'keys:list': {
+    summary: 'keys:list',
+    options: {},
+    run: async (app) => {
+      const keys = app.get(SigningKeysService);
+      return (await keys.list()).map((key) => describeKey(keys, key));
+    },
+  },
 };
+
+// A new key is sealed with this command's SIGNING_KEYS_SECRET and signs at once, so it must be
+// the servers' secret: one generated for this command never is, and one that does not open the
+// active key is a different secret unless the operator says the servers have moved to it.
+async function assertServersCanOpenNewKeys(
+  app: INestApplicationContext,
+  keys: SigningKeysService,
+  newSecret: boolean,
+): Promise<void> {
+  const config = app.get<ConfigService<Env, true>>(ConfigService);
+  if (config.get('GENERATED_SECRETS', { infer: true }).includes('SIGNING_KEYS_SECRET')) {
+    throw new InvalidEnvironmentError([
+      "SIGNING_KEYS_SECRET: must be set to the servers' secret (a key sealed with a generated one could not be used)",
+    ]);
+  }
+  if (!newSecret && !(await keys.activeKeyOpens())) {
+    throw new InvalidEnvironmentError([
+      'SIGNING_KEYS_SECRET: does not open the active signing key; if the servers now use this secret, pass --new-secret',
+    ]);
+  }
+}
+
+// What an operator sees of a signing key; never its private half.
+function describeKey(keys: SigningKeysService, key: SigningKey) {
+  return {
+    kid: key.kid,
+    alg: key.alg,
+    status: keys.statusOf(key),
+    created_at: key.createdAt.toISOString(),
+    deactivated_at: key.deactivatedAt?.toISOString() ?? null,
+    publish_until: key.publishUntil?.toISOString() ?? null,
+  };
+}
 
 async function validated<T>(metatype: new () => T, value: unknown): Promise<T> {
   return (await adminValidationPipe.transform(value, { type: 'body', metatype })) as T;

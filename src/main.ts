@@ -9,7 +9,7 @@ import { loadEnvFile } from './config/load-env-file';
 async function bootstrap(): Promise<void> {
   loadEnvFile();
   const app = await NestFactory.create(AppModule.forRoot(), { bufferLogs: true });
-  configureApp(app);
+  await configureApp(app);
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   await app.listen(config.get('PORT', { infer: true }));
 }

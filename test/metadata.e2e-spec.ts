@@ -28,6 +28,7 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       token_endpoint: `${ISSUER}/oauth/token`,
       revocation_endpoint: `${ISSUER}/oauth/revoke`,
       introspection_endpoint: `${ISSUER}/oauth/introspect`,
+      jwks_uri: `${ISSUER}/oauth/jwks`,
       scopes_supported: ['profile', 'email', 'admin'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],

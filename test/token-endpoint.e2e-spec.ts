@@ -1,13 +1,6 @@
 import request from 'supertest';
 import { createClient, createUser } from './factories';
-import {
-  CALLBACK,
-  exchangeCode,
-  obtainCode,
-  registerClient,
-  TOKEN_HEADERS,
-  tokenRequest,
-} from './helpers/oauth';
+import { CALLBACK, exchangeCode, obtainCode, TOKEN_HEADERS, tokenRequest } from './helpers/oauth';
 import { rawRequest } from './helpers/raw-request';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -300,21 +293,6 @@ describe('token endpoint: client authentication and request errors', () => {
         password: 'x',
       });
       expectError(res, 400, 'unauthorized_client', 'this client may not use the password grant');
-    });
-
-    it('should answer unauthorized_client for a client registered for JWT access tokens', async () => {
-      const jwtClient = await registerClient(t.server, {
-        skip_consent: true,
-        access_token_format: 'jwt',
-      });
-      const issued = await obtainCode(t.server, { clientId: jwtClient.id });
-      const res = await exchangeCode(t.server, jwtClient, issued);
-      expectError(
-        res,
-        400,
-        'unauthorized_client',
-        'this client asks for JWT access tokens, which this server does not issue yet',
-      );
     });
 
     it.each([

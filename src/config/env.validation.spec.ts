@@ -1,6 +1,10 @@
 import { InvalidEnvironmentError, validateEnv } from './env.validation';
 
-const secrets = { SESSION_SECRET: 's'.repeat(32), ADMIN_API_KEY: 'k'.repeat(32) };
+const secrets = {
+  SESSION_SECRET: 's'.repeat(32),
+  ADMIN_API_KEY: 'k'.repeat(32),
+  SIGNING_KEYS_SECRET: 'e'.repeat(32),
+};
 
 function problemsOf(raw: Record<string, string | undefined>): string[] {
   try {
@@ -24,12 +28,13 @@ describe('validateEnv', () => {
       DATABASE: { type: 'sqlite', path: './data/portcullis.sqlite' },
       SESSION_SECRET: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       ADMIN_API_KEY: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      SIGNING_KEYS_SECRET: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       ACCESS_TOKEN_TTL: 3600,
       REFRESH_TOKEN_TTL: 1209600,
       AUTH_CODE_TTL: 60,
       REFRESH_REUSE_GRACE: 10,
       LOG_LEVEL: 'info',
-      GENERATED_SECRETS: ['SESSION_SECRET', 'ADMIN_API_KEY'],
+      GENERATED_SECRETS: ['SESSION_SECRET', 'ADMIN_API_KEY', 'SIGNING_KEYS_SECRET'],
     });
   });
 
@@ -93,6 +98,10 @@ describe('validateEnv', () => {
       raw: { ADMIN_API_KEY: 'short' },
       problem: /^ADMIN_API_KEY: must be longer than or equal to 32/,
     },
+    {
+      raw: { SIGNING_KEYS_SECRET: 'short' },
+      problem: /^SIGNING_KEYS_SECRET: must be longer than or equal to 32/,
+    },
     { raw: { ISSUER: 'id.example.com' }, problem: /^ISSUER: must be an absolute URL/ },
     {
       raw: { ISSUER: 'https://id.example.com/?a=b' },
@@ -110,11 +119,12 @@ describe('validateEnv', () => {
     expect(problems[0]).toMatch(problem);
   });
 
-  it('should require both secrets and https in production', () => {
+  it('should require every secret and https in production', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       'ISSUER: must use https in production',
       'SESSION_SECRET: must be set when NODE_ENV=production',
       'ADMIN_API_KEY: must be set when NODE_ENV=production',
+      'SIGNING_KEYS_SECRET: must be set when NODE_ENV=production',
     ]);
   });
 

@@ -15,7 +15,7 @@ import {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 // Secrets an operator must set in production; in development a random one is generated per process.
-const SECRET_NAMES = ['SESSION_SECRET', 'ADMIN_API_KEY'] as const;
+const SECRET_NAMES = ['SESSION_SECRET', 'ADMIN_API_KEY', 'SIGNING_KEYS_SECRET'] as const;
 
 const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
@@ -50,6 +50,12 @@ class EnvironmentVariables {
   @IsString()
   @MinLength(32)
   ADMIN_API_KEY?: string;
+
+  // Encrypts the private signing keys stored in the database.
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  SIGNING_KEYS_SECRET?: string;
 
   @Transform(toInteger)
   @Min(60)
@@ -89,6 +95,7 @@ export type Env = {
   DATABASE: DatabaseTarget;
   SESSION_SECRET: string;
   ADMIN_API_KEY: string;
+  SIGNING_KEYS_SECRET: string;
   ACCESS_TOKEN_TTL: number;
   REFRESH_TOKEN_TTL: number;
   AUTH_CODE_TTL: number;
@@ -146,6 +153,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     DATABASE: database,
     SESSION_SECRET: vars.SESSION_SECRET ?? generateSecret(),
     ADMIN_API_KEY: vars.ADMIN_API_KEY ?? generateSecret(),
+    SIGNING_KEYS_SECRET: vars.SIGNING_KEYS_SECRET ?? generateSecret(),
     ACCESS_TOKEN_TTL: vars.ACCESS_TOKEN_TTL,
     REFRESH_TOKEN_TTL: vars.REFRESH_TOKEN_TTL,
     AUTH_CODE_TTL: vars.AUTH_CODE_TTL,

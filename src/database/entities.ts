@@ -6,7 +6,7 @@ import { Client } from '../clients/client.entity';
 import { AccessToken } from '../tokens/access-token.entity';
 import { RefreshToken } from '../tokens/refresh-token.entity';
 import { RefreshTokenFamily } from '../tokens/refresh-token-family.entity';
-import { SigningKey } from '../tokens/signing-key.entity';
+import { SigningKey } from '../tokens/signing-keys/signing-key.entity';
 import { User } from '../users/user.entity';
 
 // Every table the migrations create has its entity here.

@@ -11,14 +11,19 @@ import { Env } from '../config/env.validation';
 import { AccessToken } from './access-token.entity';
 import { IssuedAccessToken } from './token-response';
 import { TokenOwners } from './token-owners.service';
+import { isJwtShaped, JwtAccessTokens } from './jwt-access-tokens';
 
 export type LiveAccessToken = { row: AccessToken; principal: TokenPrincipal };
 
 // What an access token is issued for: one grant (its family) of a user to a client.
 export type AccessGrant = { client: Client; userId: string; scope: string[]; familyId: string };
 
-// Opaque access tokens: 256 random bits, only the SHA-256 stored. They live in their own table, so
-// a refresh token or an authorization code is never found as one.
+// Access tokens, in the format the client asks for. Every token has a row in access_tokens, which
+// is what revocation and the liveness checks act on:
+// - opaque: 256 random bits; the row holds only their SHA-256. The table is theirs alone, so a
+//   refresh token or an authorization code is never found as one;
+// - jwt (RFC 9068): the row's id is the token's jti; the signature is checked before the row is
+//   read.
 @Injectable()
 export class AccessTokensService {
   private readonly ttlSeconds: number;
@@ -26,23 +31,42 @@ export class AccessTokensService {
   constructor(
     @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
     private readonly owners: TokenOwners,
+    private readonly jwt: JwtAccessTokens,
     config: ConfigService<Env, true>,
   ) {
     this.ttlSeconds = config.get('ACCESS_TOKEN_TTL', { infer: true });
   }
 
   async issue(manager: EntityManager, grant: AccessGrant): Promise<IssuedAccessToken> {
-    const token = generateOpaqueSecret(32);
+    const id = randomUUID();
+    const format = grant.client.accessTokenFormat;
+    const scope = grant.scope.join(' ');
     const now = new Date();
+    // A JWT's exp is in whole seconds; the row expires exactly when the token says.
+    const expiresAt = new Date((Math.floor(now.getTime() / 1000) + this.ttlSeconds) * 1000);
+    const token =
+      format === 'jwt'
+        ? await this.jwt.sign(
+            {
+              jti: id,
+              sub: grant.userId,
+              clientId: grant.client.clientId,
+              scope,
+              issuedAt: now,
+              expiresAt,
+            },
+            manager,
+          )
+        : generateOpaqueSecret(32);
     await manager.getRepository(AccessToken).insert({
-      id: randomUUID(),
-      tokenHash: sha256Hex(token),
-      format: 'opaque',
+      id,
+      tokenHash: format === 'jwt' ? null : sha256Hex(token),
+      format,
       clientId: grant.client.clientId,
       userId: grant.userId,
-      scope: grant.scope.join(' '),
+      scope,
       familyId: grant.familyId,
-      expiresAt: new Date(now.getTime() + this.ttlSeconds * 1000),
+      expiresAt,
       revokedAt: null,
       createdAt: now,
     });
@@ -80,9 +104,14 @@ export class AccessTokensService {
     return { row, principal };
   }
 
-  // The stored token, live or not.
-  find(token: string): Promise<AccessToken | null> {
-    return this.tokens.findOneBy({ tokenHash: sha256Hex(token) });
+  // The stored token, live or not. A JWT is looked up by jti only once its signature, type, issuer,
+  // audience and expiry have been verified.
+  async find(token: string): Promise<AccessToken | null> {
+    if (!isJwtShaped(token)) {
+      return this.tokens.findOneBy({ tokenHash: sha256Hex(token) });
+    }
+    const jti = await this.jwt.verify(token);
+    return jti === null ? null : this.tokens.findOneBy({ id: jti, format: 'jwt' });
   }
 
   async revoke(row: AccessToken): Promise<void> {

@@ -21,6 +21,7 @@ export class MetadataController {
       token_endpoint: `${issuer}/oauth/token`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
+      jwks_uri: `${issuer}/oauth/jwks`,
       scopes_supported: BUILT_IN_SCOPES,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],

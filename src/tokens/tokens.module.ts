@@ -21,12 +21,16 @@ import { IntrospectionService } from './introspection.service';
 import { RevocationController } from './revocation.controller';
 import { RevocationService } from './revocation.service';
 import { TokensService } from './tokens.service';
+import { JwtAccessTokens } from './jwt-access-tokens';
+import { JwksController } from './signing-keys/jwks.controller';
+import { SigningKey } from './signing-keys/signing-key.entity';
+import { SigningKeysService } from './signing-keys/signing-keys.service';
 
-// The token endpoint and its grants, revocation and introspection, and access-token verification
-// for the global AccessGuard.
+// The token endpoint and its grants, revocation and introspection, signing keys and their JWK Set,
+// and access-token verification for the global AccessGuard.
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AccessToken, RefreshToken, RefreshTokenFamily]),
+    TypeOrmModule.forFeature([AccessToken, RefreshToken, RefreshTokenFamily, SigningKey]),
     UsersModule,
     ClientsModule,
     AuthorizationModule,
@@ -36,6 +40,7 @@ import { TokensService } from './tokens.service';
     RevocationController,
     IntrospectionController,
     MetadataController,
+    JwksController,
   ],
   providers: [
     AccessTokensService,
@@ -49,6 +54,8 @@ import { TokensService } from './tokens.service';
     AuthorizationCodeGrant,
     PasswordGrant,
     RefreshTokenGrant,
+    SigningKeysService,
+    JwtAccessTokens,
   ],
   exports: [AccessTokensService],
 })

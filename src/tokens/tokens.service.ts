@@ -31,13 +31,6 @@ export class TokensService {
     if (!client.grantTypes.includes(grantType)) {
       throw new OAuthError('unauthorized_client', `this client may not use the ${grantType} grant`);
     }
-    if (client.accessTokenFormat !== 'opaque') {
-      // JWT access tokens (RFC 9068) come with signing keys in the next release.
-      throw new OAuthError(
-        'unauthorized_client',
-        'this client asks for JWT access tokens, which this server does not issue yet',
-      );
-    }
     switch (grantType) {
       case 'authorization_code':
         return this.authorizationCode.exchange(client, request);

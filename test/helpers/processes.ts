@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ADMIN_API_KEY } from './test-app';
+import { ADMIN_API_KEY, SIGNING_KEYS_SECRET } from './test-app';
 
 // These tests run the built program (`npm test` builds it first), as an operator would.
 const DIST = join(__dirname, '..', '..', 'dist', 'src');
@@ -14,6 +14,7 @@ function baseEnv(databaseUrl: string, extra: Record<string, string>): NodeJS.Pro
     NODE_ENV: 'test',
     ADMIN_API_KEY,
     SESSION_SECRET: 'test-session-secret-0123456789abcdef012345',
+    SIGNING_KEYS_SECRET,
     DATABASE_URL: databaseUrl,
     ...extra,
   };
@@ -46,7 +47,7 @@ export function runCli(
   });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);

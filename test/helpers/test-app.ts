@@ -7,6 +7,7 @@ import { configureApp } from '../../src/app.setup';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const ADMIN_API_KEY = 'test-admin-key-0123456789abcdef0123456789';
+export const SIGNING_KEYS_SECRET = 'test-signing-keys-secret-0123456789abcdef';
 
 export type TestApp = {
   app: INestApplication<App>;
@@ -29,13 +30,21 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     ADMIN_API_KEY,
     SESSION_SECRET: 'test-session-secret-0123456789abcdef012345',
+    SIGNING_KEYS_SECRET,
     DATABASE_URL: database.url,
     ...env,
   };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
   const app = moduleRef.createNestApplication<INestApplication<App>>({ logger: false });
-  configureApp(app);
-  await app.init();
+  try {
+    await configureApp(app);
+    await app.init();
+  } catch (error) {
+    // A start refused by the app (a secret that cannot open the signing key) must not leave its
+    // database connections open.
+    await app.close();
+    throw error;
+  }
   return {
     app,
     server: app.getHttpServer(),

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
+import { EntityManager } from 'typeorm';
+import { Env } from '../config/env.validation';
+import { SigningKeysService } from './signing-keys/signing-keys.service';
+
+// RFC 9068 §2.2.1: what identifies a JWT access token in the header.
+const JWT_TYPE = 'at+jwt';
+const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'client_id', 'scope', 'exp', 'iat', 'jti'];
+
+export type JwtAccessTokenContent = {
+  jti: string;
+  sub: string;
+  clientId: string;
+  scope: string;
+  issuedAt: Date;
+  expiresAt: Date;
+};
+
+// Opaque tokens and refresh tokens are base64url (no dots); a JWS compact serialization has three
+// parts.
+export function isJwtShaped(token: string): boolean {
+  return token.split('.').length === 3;
+}
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+// RFC 9068 JWT access tokens, signed with the active signing key. The audience is this server's
+// protected API, `${ISSUER}/api`.
+@Injectable()
+export class JwtAccessTokens {
+  private readonly issuer: string;
+  private readonly audience: string;
+
+  constructor(
+    private readonly keys: SigningKeysService,
+    config: ConfigService<Env, true>,
+  ) {
+    this.issuer = config.get('ISSUER', { infer: true });
+    this.audience = `${this.issuer}/api`;
+  }
+
+  async sign(content: JwtAccessTokenContent, manager?: EntityManager): Promise<string> {
+    const signer = await this.keys.signer(manager);
+    return new SignJWT({ client_id: content.clientId, scope: content.scope })
+      .setProtectedHeader({ alg: signer.alg, typ: JWT_TYPE, kid: signer.kid })
+      .setIssuer(this.issuer)
+      .setSubject(content.sub)
+      .setAudience(this.audience)
+      .setIssuedAt(seconds(content.issuedAt))
+      .setExpirationTime(seconds(content.expiresAt))
+      .setJti(content.jti)
+      .sign(signer.key);
+  }
+
+  // The jti of a JWT access token this server signed with a published key, of the right type, for
+  // this issuer and audience, and not expired; null for anything else. The algorithm is the one
+  // registered for the key named by `kid`, never what the header asks for. A database failure while
+  // loading keys is thrown, not taken for a bad token.
+  async verify(token: string): Promise<string | null> {
+    let header;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      return null;
+    }
+    const key = typeof header.kid === 'string' ? await this.keys.verificationKey(header.kid) : null;
+    if (!key) {
+      return null;
+    }
+    try {
+      const { payload } = await jwtVerify(token, key.key, {
+        algorithms: [key.alg],
+        typ: JWT_TYPE,
+        issuer: this.issuer,
+        audience: this.audience,
+        requiredClaims: REQUIRED_CLAIMS,
+      });
+      return typeof payload.jti === 'string' ? payload.jti : null;
+    } catch (error) {
+      if (error instanceof errors.JOSEError) {
+        return null;
+      }
+      throw error;
+    }
+  }
+}

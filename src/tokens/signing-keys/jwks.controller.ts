@@ -1,0 +1,21 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { JWK } from 'jose';
+import { SigningKeysService } from './signing-keys.service';
+
+// RFC 7517 §5: the public keys that verify JWT access tokens, each with its kid, alg and use. A
+// resource server that meets an unknown kid (after a rotation) fetches this again.
+@ApiExcludeController()
+@Controller('oauth/jwks')
+export class JwksController {
+  constructor(private readonly keys: SigningKeysService) {}
+
+  @Get()
+  async get(@Res({ passthrough: true }) res: Response): Promise<{ keys: JWK[] }> {
+    const jwks = await this.keys.publishedJwks();
+    // Set only on success: a proxy must not keep a 503 for a minute.
+    res.setHeader('Cache-Control', 'public, max-age=60');
+    return jwks;
+  }
+}

@@ -1,0 +1,250 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  exportPKCS8,
+  generateKeyPair,
+  importJWK,
+  importPKCS8,
+  CryptoKey,
+  JWK,
+} from 'jose';
+import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
+import { Env, InvalidEnvironmentError } from '../../config/env.validation';
+import { inTransaction } from '../../database/transactions';
+import { KeySealer, KeyUnsealError } from './key-sealing';
+import { SigningKey } from './signing-key.entity';
+import {
+  isPublished,
+  isSigningAlgorithm,
+  KeyLifetime,
+  retireAfter,
+  SigningAlgorithm,
+} from './signing-rules';
+
+export type Signer = { kid: string; alg: SigningAlgorithm; key: CryptoKey };
+export type VerificationKey = Signer & KeyLifetime;
+export type Rotation = { activated: SigningKey; retiring: SigningKey[] };
+
+// The published keys are reloaded when the set held in memory is older than this.
+const VERIFICATION_CACHE_MS = 60_000;
+
+const NEWEST_ACTIVE = {
+  where: { activatedAt: Not(IsNull()), deactivatedAt: IsNull() },
+  order: { activatedAt: 'DESC', kid: 'ASC' },
+} as const;
+
+// The keys that sign JWT access tokens. They live in the database (private halves sealed with
+// SIGNING_KEYS_SECRET), so every instance sharing it signs and verifies with the same set:
+// - the newest active key signs; it is read on every signature, so a rotation by the CLI or another
+//   instance takes effect at once;
+// - rotation deactivates the previous keys, which stay published (JWKS) and keep verifying until
+//   every token they signed has expired, then retire;
+// - verification reads public keys from memory, never the database per token (a kid not in memory
+//   is looked up once: it may have been rotated in elsewhere).
+@Injectable()
+export class SigningKeysService {
+  private readonly logger = new Logger('SigningKeys');
+  private readonly sealer: KeySealer;
+  private readonly secretIsGenerated: boolean;
+  private readonly accessTokenTtlSeconds: number;
+  private signerCache: Signer | null = null;
+  private verificationKeys = new Map<string, VerificationKey>();
+  private loadedAt = 0;
+  private loading: Promise<void> | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(SigningKey) private readonly keys: Repository<SigningKey>,
+    config: ConfigService<Env, true>,
+  ) {
+    this.sealer = new KeySealer(config.get('SIGNING_KEYS_SECRET', { infer: true }));
+    this.secretIsGenerated = config
+      .get('GENERATED_SECRETS', { infer: true })
+      .includes('SIGNING_KEYS_SECRET');
+    this.accessTokenTtlSeconds = config.get('ACCESS_TOKEN_TTL', { infer: true });
+  }
+
+  // At server start: make sure there is an active key this process can sign with. The first start
+  // creates one. A key this secret cannot open stops the start, unless the secret was generated for
+  // this process (development), where a new key takes over.
+  async prepare(): Promise<void> {
+    const active = await this.keys.findOne(NEWEST_ACTIVE);
+    if (!active) {
+      const { activated } = await this.rotate('ES256');
+      this.logger.log(`Created signing key ${activated.kid} (${activated.alg})`);
+      return;
+    }
+    try {
+      await this.signerFor(active);
+    } catch (error) {
+      if (!(error instanceof KeyUnsealError)) {
+        throw error;
+      }
+      if (!this.secretIsGenerated) {
+        throw new InvalidEnvironmentError([
+          `SIGNING_KEYS_SECRET: does not open the active signing key ${active.kid}; set the secret ` +
+            'it was sealed with, or start a new key sealed with this one: ' +
+            '`npm run cli -- keys:rotate --new-secret`',
+        ]);
+      }
+      const { activated } = await this.rotate();
+      this.logger.warn(
+        `The active signing key ${active.kid} was sealed with another process's generated ` +
+          `SIGNING_KEYS_SECRET: signing with new key ${activated.kid}. Set SIGNING_KEYS_SECRET to keep keys across restarts.`,
+      );
+    }
+  }
+
+  // Makes a new key active and starts retiring the others. `alg` defaults to the algorithm of the
+  // key it replaces (ES256 for the first).
+  async rotate(alg?: SigningAlgorithm): Promise<Rotation> {
+    const current = await this.keys.findOne(NEWEST_ACTIVE);
+    const currentAlg = current?.alg;
+    const algorithm = alg ?? (isSigningAlgorithm(currentAlg) ? currentAlg : 'ES256');
+    const { publicKey, privateKey } = await generateKeyPair(algorithm, { extractable: true });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const now = new Date();
+    const key: SigningKey = {
+      kid,
+      alg: algorithm,
+      publicJwk: JSON.stringify({ ...publicJwk, kid, alg: algorithm, use: 'sig' }),
+      privateKeyEncrypted: this.sealer.seal(kid, await exportPKCS8(privateKey)),
+      activatedAt: now,
+      deactivatedAt: null,
+      publishUntil: null,
+      createdAt: now,
+    };
+    const publishUntil = retireAfter(now, this.accessTokenTtlSeconds);
+    const retiring = await inTransaction(this.dataSource, async (manager) => {
+      const repository = manager.getRepository(SigningKey);
+      const active = await repository.findBy(NEWEST_ACTIVE.where);
+      await repository.update(NEWEST_ACTIVE.where, { deactivatedAt: now, publishUntil });
+      await repository.insert(key);
+      return active.map((row) => ({ ...row, deactivatedAt: now, publishUntil }));
+    });
+    this.loadedAt = 0;
+    return { activated: key, retiring };
+  }
+
+  // The key that signs a new token: the newest active one, read now. Inside a transaction, pass its
+  // manager: waiting for a second pooled connection while holding one could exhaust the pool.
+  async signer(manager?: EntityManager): Promise<Signer> {
+    const keys = manager?.getRepository(SigningKey) ?? this.keys;
+    const active = await keys.findOne(NEWEST_ACTIVE);
+    if (!active) {
+      throw new Error('No active signing key: run `npm run cli -- keys:rotate`');
+    }
+    return this.signerFor(active);
+  }
+
+  // A published key for a token's kid, or null. From memory: the set is reloaded when it is older
+  // than a minute, and a kid it does not hold is looked up by itself (one primary-key read, as an
+  // unknown opaque token costs).
+  async verificationKey(kid: string): Promise<VerificationKey | null> {
+    if (Date.now() - this.loadedAt > VERIFICATION_CACHE_MS) {
+      await this.reload();
+    }
+    let key = this.verificationKeys.get(kid);
+    if (!key) {
+      const row = await this.keys.findOneBy({ kid });
+      key = (row && (await this.verificationKeyOf(row))) ?? undefined;
+      if (key) {
+        this.verificationKeys.set(kid, key);
+      }
+    }
+    return key && isPublished(key, new Date(), this.accessTokenTtlSeconds) ? key : null;
+  }
+
+  // Whether SIGNING_KEYS_SECRET opens the active key (true when there is none yet).
+  async activeKeyOpens(): Promise<boolean> {
+    const active = await this.keys.findOne(NEWEST_ACTIVE);
+    try {
+      if (active) {
+        await this.signerFor(active);
+      }
+      return true;
+    } catch (error) {
+      if (error instanceof KeyUnsealError) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  statusOf(key: SigningKey): 'active' | 'retiring' | 'retired' {
+    if (key.deactivatedAt === null) {
+      return 'active';
+    }
+    return isPublished(key, new Date(), this.accessTokenTtlSeconds) ? 'retiring' : 'retired';
+  }
+
+  // Every key, newest first: active, retiring and retired.
+  list(): Promise<SigningKey[]> {
+    return this.keys.find({ order: { createdAt: 'DESC', kid: 'ASC' } });
+  }
+
+  // The JWK Set: every published key, newest first. Read from the database, so it always holds the
+  // key any instance signs with.
+  async publishedJwks(): Promise<{ keys: JWK[] }> {
+    const rows = await this.list();
+    const now = new Date();
+    return {
+      keys: rows
+        .filter((row) => isPublished(row, now, this.accessTokenTtlSeconds))
+        .map((row) => JSON.parse(row.publicJwk) as JWK),
+    };
+  }
+
+  private async signerFor(row: SigningKey): Promise<Signer> {
+    if (this.signerCache?.kid !== row.kid) {
+      const alg = row.alg;
+      if (!isSigningAlgorithm(alg)) {
+        throw new Error(`Signing key ${row.kid} has an unsupported algorithm`);
+      }
+      const key = await importPKCS8(this.sealer.open(row.kid, row.privateKeyEncrypted), alg);
+      this.signerCache = { kid: row.kid, alg, key };
+    }
+    return this.signerCache;
+  }
+
+  private reload(): Promise<void> {
+    this.loading ??= this.load().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const loaded = new Map<string, VerificationKey>();
+    for (const row of await this.keys.find()) {
+      const key = await this.verificationKeyOf(row);
+      if (key) {
+        loaded.set(row.kid, key);
+      }
+    }
+    this.verificationKeys = loaded;
+    this.loadedAt = Date.now();
+  }
+
+  // The public key of a published row, imported once and reused across reloads.
+  private async verificationKeyOf(row: SigningKey): Promise<VerificationKey | null> {
+    const alg = row.alg;
+    if (!isSigningAlgorithm(alg) || !isPublished(row, new Date(), this.accessTokenTtlSeconds)) {
+      return null;
+    }
+    const key =
+      this.verificationKeys.get(row.kid)?.key ??
+      ((await importJWK(JSON.parse(row.publicJwk) as JWK, alg)) as CryptoKey);
+    return {
+      kid: row.kid,
+      alg,
+      key,
+      deactivatedAt: row.deactivatedAt,
+      publishUntil: row.publishUntil,
+    };
+  }
+}
