@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { AccessTokenFormat } from '../clients/client.entity';
+import { User } from '../users/user.entity';
 
 @Entity('access_tokens')
 export class AccessToken {
@@ -35,4 +36,7 @@ export class AccessToken {
 
   @Column({ type: 'datetime' })
   createdAt!: Date;
+
+  // Loaded with the token when it is verified; not a column.
+  owner?: User;
 }

@@ -2,15 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, IsNull, Repository } from 'typeorm';
 import { Client } from '../clients/client.entity';
 import { TokenPrincipal } from '../common/access';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { scopeList } from '../common/scope';
+import { User } from '../users/user.entity';
+import { isIssuedAfterInvalidation } from './token-rules';
 import { Env } from '../config/env.validation';
 import { AccessToken } from './access-token.entity';
 import { IssuedAccessToken } from './token-response';
-import { TokenOwners } from './token-owners.service';
 import { isJwtShaped, JwtAccessTokens } from './jwt-access-tokens';
 
 export type LiveAccessToken = { row: AccessToken; principal: TokenPrincipal };
@@ -30,7 +31,6 @@ export class AccessTokensService {
 
   constructor(
     @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
-    private readonly owners: TokenOwners,
     private readonly jwt: JwtAccessTokens,
     config: ConfigService<Env, true>,
   ) {
@@ -79,39 +79,56 @@ export class AccessTokensService {
     return (await this.inspect(token))?.principal ?? null;
   }
 
-  // A live token with its row (for introspection: expiry, issue time).
+  // A live token with its row (for introspection: expiry, issue time). One query reads the token,
+  // its user, and whether its client is enabled.
   async inspect(token: string): Promise<LiveAccessToken | null> {
-    const row = await this.find(token);
-    if (!row || row.revokedAt !== null || row.expiresAt <= new Date() || row.userId === null) {
-      return null;
-    }
-    const { clientId, userId, createdAt } = row;
-    const user = await this.owners.liveOwners({ clientId, userId, createdAt });
-    if (!user) {
+    const where = await this.lookup(token);
+    const row =
+      where &&
+      (await this.tokens
+        .createQueryBuilder('token')
+        .innerJoin(Client, 'client', 'client.clientId = token.clientId AND client.enabled = 1')
+        .innerJoinAndMapOne('token.owner', User, 'owner', 'owner.id = token.userId')
+        .where(where)
+        .getOne());
+    const owner = row?.owner;
+    if (
+      !row ||
+      !owner ||
+      row.revokedAt !== null ||
+      row.expiresAt <= new Date() ||
+      !isIssuedAfterInvalidation(owner, row.createdAt)
+    ) {
       return null;
     }
     const principal: TokenPrincipal = {
       clientId: row.clientId,
       scopes: scopeList(row.scope),
       user: {
-        id: user.id,
-        username: user.username,
-        email: user.email,
-        name: user.name,
-        isAdmin: user.role === 'admin',
+        id: owner.id,
+        username: owner.username,
+        email: owner.email,
+        name: owner.name,
+        isAdmin: owner.role === 'admin',
       },
     };
     return { row, principal };
   }
 
-  // The stored token, live or not. A JWT is looked up by jti only once its signature, type, issuer,
-  // audience and expiry have been verified.
+  // The stored token, live or not.
   async find(token: string): Promise<AccessToken | null> {
+    const where = await this.lookup(token);
+    return where && this.tokens.findOneBy(where);
+  }
+
+  // What identifies the presented token's row: the hash of an opaque token, or the jti of a JWT,
+  // read only once its signature, type, issuer, audience and expiry have been verified.
+  private async lookup(token: string): Promise<FindOptionsWhere<AccessToken> | null> {
     if (!isJwtShaped(token)) {
-      return this.tokens.findOneBy({ tokenHash: sha256Hex(token) });
+      return { tokenHash: sha256Hex(token) };
     }
     const jti = await this.jwt.verify(token);
-    return jti === null ? null : this.tokens.findOneBy({ id: jti, format: 'jwt' });
+    return jti === null ? null : { id: jti, format: 'jwt' };
   }
 
   async revoke(row: AccessToken): Promise<void> {
