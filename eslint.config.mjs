@@ -13,6 +13,7 @@ export default tseslint.config(
       'eslint.config.mjs',
       'jest.config.js',
       'test/helpers/esm-to-commonjs.js',
+      'bench/oidc-provider/node_modules/**',
     ],
   },
   eslint.configs.recommended,
@@ -32,6 +33,27 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
       eqeqeq: 'error',
       curly: 'error',
+    },
+  },
+  {
+    // The benchmark is plain ES modules run by Node, outside the TypeScript project.
+    files: ['bench/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: Object.fromEntries(
+        [
+          'process',
+          'console',
+          'fetch',
+          'Buffer',
+          'URL',
+          'URLSearchParams',
+          'setTimeout',
+          'setInterval',
+          'clearInterval',
+        ].map((name) => [name, 'readonly']),
+      ),
     },
   },
   {

@@ -1,0 +1,404 @@
+// npm run bench: Portcullis (SQLite and MySQL) and oidc-provider side by side, with two ceilings,
+// on this machine in one run. Closed loop: each worker sends its next request when the previous
+// answer arrives. See docs/benchmarks.md for what is measured and the last results.
+//
+//   npm run bench -- [--workers 32] [--duration 10] [--warmup 2] [--engines sqlite,mysql]
+//                    [--scenarios a,b] [--no-peer] [--no-write] [--soak [--soak-minutes 10]]
+//
+// MySQL: a fresh database on BENCH_MYSQL_URL (default mysql://root:@127.0.0.1:3306), dropped after.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+import { createScenarios as portcullisScenarios } from './portcullis-scenarios.mjs';
+import { httpClient } from './http.mjs';
+
+const require = createRequire(import.meta.url);
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PEER_DIR = join(ROOT, 'bench', 'oidc-provider');
+const ADMIN_API_KEY = randomBytes(32).toString('base64url');
+const RESULTS_START = '<!-- results:start (written by npm run bench) -->';
+const RESULTS_END = '<!-- results:end -->';
+const SCENARIOS = [
+  'client_auth+refresh',
+  'authorize+token',
+  'password',
+  'introspect',
+  'api_me_opaque',
+  'api_me_jwt',
+];
+
+const { values: args } = parseArgs({
+  options: {
+    workers: { type: 'string', default: '32' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    engines: { type: 'string', default: 'sqlite,mysql' },
+    scenarios: { type: 'string', default: SCENARIOS.join(',') },
+    'no-peer': { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    'soak-minutes': { type: 'string', default: '10' },
+  },
+});
+const workers = Number(args.workers);
+const duration = Number(args.duration);
+const warmup = Number(args.warmup);
+const selected = args.scenarios.split(',');
+const mysqlServer = process.env.BENCH_MYSQL_URL ?? 'mysql://root:@127.0.0.1:3306';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// Starts a server process and resolves once `ready()` answers true; stop() ends it.
+async function startProcess(name, command, argv, env, ready) {
+  const child = spawn(command, argv, { env: { ...process.env, ...env }, cwd: ROOT });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    if (await ready(output).catch(() => false)) {
+      return { pid: child.pid, stop: () => (child.kill('SIGTERM'), exited) };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name} did not start:\n${output}`);
+}
+
+async function startPortcullis(databaseUrl) {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = await startProcess(
+    'Portcullis',
+    process.execPath,
+    [join(ROOT, 'dist', 'src', 'main.js')],
+    {
+      NODE_ENV: 'development',
+      PORT: String(port),
+      ISSUER: baseUrl,
+      DATABASE_URL: databaseUrl,
+      ADMIN_API_KEY,
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      SIGNING_KEYS_SECRET: randomBytes(32).toString('base64url'),
+      LOG_LEVEL: 'warn',
+    },
+    async () => (await fetch(`${baseUrl}/health/ready`)).ok,
+  );
+  return { ...server, baseUrl };
+}
+
+async function startReadyLine(name, script, cwd = ROOT) {
+  const port = await freePort();
+  const server = await startProcess(
+    name,
+    process.execPath,
+    [script],
+    { PORT: String(port) },
+    (out) => Promise.resolve(out.includes('READY ')),
+  );
+  return { ...server, baseUrl: `http://127.0.0.1:${port}`, cwd };
+}
+
+// Runs `op` of every worker in a closed loop: `warmup` seconds unrecorded, then `seconds` recorded.
+async function closedLoop(ops, seconds) {
+  const latencies = [];
+  let errors = 0;
+  let firstError;
+  const run = async (op, until, record) => {
+    while (Date.now() < until) {
+      const started = process.hrtime.bigint();
+      try {
+        await op();
+        if (record) {
+          latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+        }
+      } catch (error) {
+        if (record) {
+          errors++;
+          firstError ??= error;
+        }
+      }
+    }
+  };
+  const warmUntil = Date.now() + warmup * 1000;
+  await Promise.all(ops.map((op) => run(op, warmUntil, false)));
+  const started = Date.now();
+  await Promise.all(ops.map((op) => run(op, started + seconds * 1000, true)));
+  const elapsed = (Date.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return {
+    opsPerSecond: latencies.length / elapsed,
+    p50: at(0.5),
+    p99: at(0.99),
+    errors,
+    firstError: firstError?.message,
+  };
+}
+
+async function measure(label, scenarios, name) {
+  if (!scenarios[name]) {
+    return null;
+  }
+  const ops = [];
+  for (let worker = 0; worker < workers; worker++) {
+    ops.push(await scenarios[name](worker));
+  }
+  const result = await closedLoop(ops, duration);
+  const error = result.errors ? ` (${result.errors} errors: ${result.firstError})` : '';
+  console.log(
+    `${label.padEnd(24)} ${name.padEnd(20)} ${result.opsPerSecond.toFixed(0).padStart(7)} ops/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms${error}`,
+  );
+  return result;
+}
+
+async function bareCeiling() {
+  const server = await startReadyLine('bare node:http', join(ROOT, 'bench', 'bare-server.mjs'));
+  const http = httpClient(server.baseUrl);
+  try {
+    const op = async () => {
+      const res = await http.send('GET', '/api/me');
+      if (res.status !== 200) {
+        throw new Error(`bare: ${res.status}`);
+      }
+    };
+    return await measure('ceiling', { 'node:http': () => op }, 'node:http');
+  } finally {
+    await http.close();
+    await server.stop();
+  }
+}
+
+// argon2id verifications per second with the product's own parameters, as many at once as there
+// are workers: what the password grant cannot exceed.
+async function argonCeiling() {
+  const { hashPassword, verifyPassword } = require(
+    join(ROOT, 'dist', 'src', 'users', 'password.js'),
+  );
+  const hash = await hashPassword('lantern-orbit-velvet-42');
+  const op = async () => {
+    if (!(await verifyPassword(hash, 'lantern-orbit-velvet-42'))) {
+      throw new Error('argon2 verify failed');
+    }
+  };
+  return measure('ceiling', { argon2id: () => op }, 'argon2id');
+}
+
+async function mysqlDatabase() {
+  const mysql = require('mysql2/promise');
+  const name = `portcullis_bench_${randomBytes(4).toString('hex')}`;
+  const admin = await mysql.createConnection({ uri: mysqlServer });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  const [[{ version }]] = await admin.query('SELECT VERSION() AS version');
+  const url = new URL(mysqlServer);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    version,
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await admin.end();
+    },
+  };
+}
+
+function sqliteDatabase() {
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-bench-'));
+  return {
+    url: `sqlite:${join(dir, 'bench.sqlite')}`,
+    version: `SQLite (better-sqlite3 ${require('better-sqlite3/package.json').version})`,
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+async function benchPortcullis(engine) {
+  const database = engine === 'mysql' ? await mysqlDatabase() : sqliteDatabase();
+  const server = await startPortcullis(database.url);
+  const scenarios = await portcullisScenarios(server.baseUrl, { adminKey: ADMIN_API_KEY, workers });
+  const results = {};
+  try {
+    for (const name of selected) {
+      results[name] = await measure(`portcullis ${engine}`, scenarios, name);
+    }
+  } finally {
+    await scenarios.close();
+    await server.stop();
+    await database.drop();
+  }
+  return { results, version: database.version };
+}
+
+function ensurePeerInstalled() {
+  if (!existsSync(join(PEER_DIR, 'node_modules'))) {
+    console.log('Installing bench/oidc-provider (npm ci)…');
+    execFileSync('npm', ['ci', '--silent', '--no-audit', '--no-fund'], {
+      cwd: PEER_DIR,
+      stdio: 'inherit',
+    });
+  }
+}
+
+async function benchPeer() {
+  ensurePeerInstalled();
+  const server = await startReadyLine('oidc-provider', join(PEER_DIR, 'server.mjs'), PEER_DIR);
+  const { createScenarios } = await import(join(PEER_DIR, 'scenarios.mjs'));
+  const scenarios = await createScenarios(server.baseUrl);
+  const results = {};
+  try {
+    for (const name of selected) {
+      results[name] = await measure('oidc-provider (memory)', scenarios, name);
+    }
+  } finally {
+    await scenarios.close?.();
+    await server.stop();
+  }
+  return results;
+}
+
+// A mixed load on MySQL for `minutes`: every worker cycles through the scenarios. The server's
+// resident memory is sampled every 15 s; it must stay flat, and no request may fail.
+async function soak(minutes) {
+  const database = await mysqlDatabase();
+  const server = await startPortcullis(database.url);
+  const scenarios = await portcullisScenarios(server.baseUrl, { adminKey: ADMIN_API_KEY, workers });
+  const rss = () =>
+    Number(execFileSync('ps', ['-o', 'rss=', '-p', String(server.pid)]).toString()) / 1024;
+  try {
+    const ops = [];
+    for (let worker = 0; worker < workers; worker++) {
+      const name = SCENARIOS[worker % SCENARIOS.length];
+      ops.push(await scenarios[name](worker));
+    }
+    const samples = [];
+    const sampler = setInterval(() => samples.push(rss()), 15_000);
+    const result = await closedLoop(ops, minutes * 60);
+    clearInterval(sampler);
+    const settled = samples.slice(Math.floor(samples.length / 4));
+    const first = settled[0];
+    const last = settled[settled.length - 1];
+    console.log(
+      `soak ${minutes} min, ${workers} workers: ${result.opsPerSecond.toFixed(0)} ops/s, ${result.errors} errors, ` +
+        `p99 ${result.p99.toFixed(1)} ms, RSS ${samples.map((mb) => mb.toFixed(0)).join(' ')} MB`,
+    );
+    const growth = (last - first) / first;
+    if (result.errors > 0 || growth > 0.2) {
+      console.error(
+        `soak failed: ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ''}, ` +
+          `memory grew ${(growth * 100).toFixed(0)}% after warm-up`,
+      );
+      process.exitCode = 1;
+    }
+  } finally {
+    await scenarios.close();
+    await server.stop();
+    await database.drop();
+  }
+}
+
+function machine(mysqlVersion) {
+  const cpu = cpus();
+  return [
+    `${cpu.length} × ${cpu[0].model.trim()}`,
+    `${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
+    `${osType()} ${release()}`,
+    `Node.js ${process.version}`,
+    mysqlVersion ? `MySQL server: ${mysqlVersion}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+const fmt = (n) => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 1) : '–');
+
+function table(engines, peer, ceilings) {
+  const rows = [
+    '| scenario | database | Portcullis ops/s | p50 ms | p99 ms | oidc-provider ops/s | p50 ms | p99 ms | ratio |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const name of selected) {
+    for (const [engine, { results }] of Object.entries(engines)) {
+      const ours = results[name];
+      const theirs = peer?.[name];
+      const ratio =
+        ours && theirs ? `${(ours.opsPerSecond / theirs.opsPerSecond).toFixed(2)}×` : '–';
+      const errors = ours?.errors ? ` (${ours.errors} errors)` : '';
+      rows.push(
+        `| ${name} | ${engine} | ${fmt(ours?.opsPerSecond)}${errors} | ${fmt(ours?.p50)} | ${fmt(ours?.p99)} | ${fmt(theirs?.opsPerSecond)} | ${fmt(theirs?.p50)} | ${fmt(theirs?.p99)} | ${ratio} |`,
+      );
+    }
+  }
+  rows.push('', '| ceiling | ops/s | p50 ms | p99 ms |', '| --- | ---: | ---: | ---: |');
+  for (const [name, result] of Object.entries(ceilings)) {
+    rows.push(
+      `| ${name} | ${fmt(result.opsPerSecond)} | ${fmt(result.p50)} | ${fmt(result.p99)} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+async function main() {
+  if (args.soak) {
+    await soak(Number(args['soak-minutes']));
+    return;
+  }
+  const ceilings = {
+    'bare node:http (fixed JSON)': await bareCeiling(),
+    'argon2id verify': await argonCeiling(),
+  };
+  const engines = {};
+  for (const engine of args.engines.split(',')) {
+    engines[engine] = await benchPortcullis(engine);
+  }
+  const peer = args['no-peer'] ? null : await benchPeer();
+  const markdown = table(engines, peer, ceilings);
+  console.log(`\n${markdown}\n`);
+  if (!args['no-write']) {
+    const results = [
+      `Run on ${new Date().toISOString().slice(0, 10)}: ${workers} workers, ${duration} s per scenario after ${warmup} s of warm-up.`,
+      '',
+      `Machine: ${machine(engines.mysql?.version)}.`,
+      '',
+      markdown,
+    ].join('\n');
+    writeResults(results);
+  }
+}
+
+// Replaces the results section of docs/benchmarks.md (between its markers); the rest of the page
+// is prose kept by hand.
+function writeResults(results) {
+  const path = join(ROOT, 'docs', 'benchmarks.md');
+  const page = readFileSync(path, 'utf8');
+  const start = page.indexOf(RESULTS_START);
+  const end = page.indexOf(RESULTS_END);
+  if (start < 0 || end < start) {
+    throw new Error(`${path} has no ${RESULTS_START} … ${RESULTS_END} section`);
+  }
+  writeFileSync(
+    path,
+    `${page.slice(0, start + RESULTS_START.length)}\n\n${results}\n\n${page.slice(end)}`,
+  );
+  console.log(`Results written to ${path}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
