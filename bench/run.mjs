@@ -395,6 +395,8 @@ function writeResults(results) {
     path,
     `${page.slice(0, start + RESULTS_START.length)}\n\n${results}\n\n${page.slice(end)}`,
   );
+  // Formatted as the repository's check expects.
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'prettier'), ['--write', path]);
   console.log(`Results written to ${path}`);
 }
 
