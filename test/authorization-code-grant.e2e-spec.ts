@@ -5,10 +5,11 @@ import {
   callMe,
   ClientCredentials,
   exchangeCode,
+  expectOAuthError,
+  expectTokenResponse,
   obtainCode,
   refresh,
   registerClient,
-  TOKEN_HEADERS,
   tokenRequest,
 } from './helpers/oauth';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
@@ -38,11 +39,7 @@ describe('token endpoint: authorization_code grant', () => {
   const expectInvalidGrant = (
     res: { status: number; headers: object; body: unknown },
     description: string,
-  ) => {
-    expect(res.status).toBe(400);
-    expect(res.headers).toMatchObject(TOKEN_HEADERS);
-    expect(res.body).toEqual({ error: 'invalid_grant', error_description: description });
-  };
+  ) => expectOAuthError(res, 400, 'invalid_grant', description);
 
   it('should issue a bearer access token, a refresh token and the scope for a valid code', async () => {
     const res = await exchangeCode(
@@ -50,15 +47,7 @@ describe('token endpoint: authorization_code grant', () => {
       client,
       await obtainCode(t.server, { clientId: client.id }),
     );
-    expect(res.status).toBe(200);
-    expect(res.headers).toMatchObject(TOKEN_HEADERS);
-    expect(res.body).toEqual({
-      access_token: expect.stringMatching(/^[\w-]{43}$/),
-      token_type: 'Bearer',
-      expires_in: 3600,
-      refresh_token: expect.stringMatching(/^[\w-]{43}$/),
-      scope: 'profile email',
-    });
+    expectTokenResponse(res, 'profile email');
     await callMe(t.server, res.body.access_token).expect(200, {
       sub: aliceId,
       username: 'alice',

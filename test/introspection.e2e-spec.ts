@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { createUser } from './factories';
 import {
-  clientPost,
   ClientCredentials,
+  clientPost,
+  expectInvalidClient,
   passwordTokens,
   refresh,
   registerClient,
@@ -112,15 +113,7 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
   it('should refuse public clients with invalid_client', async () => {
     const spa = await registerClient(t.server, { token_endpoint_auth_method: 'none' });
     const res = await introspect(spa, { token: 'x' });
-    expect(res.status).toBe(401);
-    expect(res.headers).toMatchObject({
-      ...TOKEN_HEADERS,
-      'www-authenticate': 'Basic realm="portcullis"',
-    });
-    expect(res.body).toEqual({
-      error: 'invalid_client',
-      error_description: 'public clients cannot introspect tokens',
-    });
+    expectInvalidClient(res, 'public clients cannot introspect tokens');
   });
 
   it('should refuse unauthenticated callers', async () => {

@@ -12,9 +12,11 @@ import { AccessToken } from '../src/tokens/access-token.entity';
 import { createUser } from './factories';
 import {
   callMe,
-  clientPost,
   ClientCredentials,
+  clientPost,
   exchangeCode,
+  expectInvalidToken,
+  expectTokenResponse,
   obtainCode,
   passwordTokens,
   refresh,
@@ -26,7 +28,6 @@ import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
 
 const ISSUER = 'http://localhost:3000';
 const AUDIENCE = `${ISSUER}/api`;
-const INVALID_TOKEN_CHALLENGE = 'Bearer realm="portcullis", error="invalid_token"';
 
 describe('JWT access tokens (RFC 9068)', () => {
   let t: TestApp;
@@ -64,15 +65,6 @@ describe('JWT access tokens (RFC 9068)', () => {
       typ: 'at+jwt',
       algorithms: ['ES256'],
     });
-  const expectInvalidToken = (res: request.Response) => {
-    expect(res.status).toBe(401);
-    expect(res.headers['www-authenticate']).toBe(INVALID_TOKEN_CHALLENGE);
-    expect(res.body).toEqual({
-      statusCode: 401,
-      error: 'Unauthorized',
-      message: 'The access token is invalid or expired',
-    });
-  };
   const introspect = (as: ClientCredentials, token: string) =>
     clientPost(t.server, '/oauth/introspect', as, { token });
   const revoke = (as: ClientCredentials, token: string) =>
@@ -85,15 +77,7 @@ describe('JWT access tokens (RFC 9068)', () => {
       password: 'lantern-orbit-velvet-42',
       scope: 'profile email',
     });
-    expect(res.status).toBe(200);
-    expect(res.headers).toMatchObject(TOKEN_HEADERS);
-    expect(res.body).toEqual({
-      access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
-      token_type: 'Bearer',
-      expires_in: 3600,
-      refresh_token: expect.stringMatching(/^[\w-]{43}$/),
-      scope: 'profile email',
-    });
+    expectTokenResponse(res, 'profile email', /^[\w-]+\.[\w-]+\.[\w-]+$/);
     const token = res.body.access_token as string;
     const [active] = (await jwks()).keys;
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: active.kid });

@@ -4,6 +4,7 @@ import {
   callMe,
   ClientCredentials,
   exchangeCode,
+  expectInvalidToken,
   obtainCode,
   passwordTokens,
   registerClient,
@@ -16,15 +17,6 @@ import { createTestApp, TestApp } from './helpers/test-app';
 
 const SPA_ORIGIN = 'https://spa.example.com';
 const CHALLENGE = 'Bearer realm="portcullis"';
-const INVALID_TOKEN = {
-  status: 401,
-  body: {
-    statusCode: 401,
-    error: 'Unauthorized',
-    message: 'The access token is invalid or expired',
-  },
-  challenge: `${CHALLENGE}, error="invalid_token"`,
-};
 
 describe('protected API: GET /api/me', () => {
   let t: TestApp;
@@ -54,11 +46,6 @@ describe('protected API: GET /api/me', () => {
 
   const tokensFor = (scope: string, username = 'alice') =>
     passwordTokens(t.server, client, { scope, username });
-  const expectInvalidToken = (res: request.Response) => {
-    expect(res.status).toBe(INVALID_TOKEN.status);
-    expect(res.body).toEqual(INVALID_TOKEN.body);
-    expect(res.headers['www-authenticate']).toBe(INVALID_TOKEN.challenge);
-  };
 
   it.each([
     ['profile email', { email: 'alice@example.com', name: 'Alice Liddell' }],

@@ -4,10 +4,11 @@ import {
   callMe,
   ClientCredentials,
   exchangeCode,
+  expectOAuthError,
+  expectTokenResponse,
   obtainCode,
   refresh,
   registerClient,
-  TOKEN_HEADERS,
 } from './helpers/oauth';
 import { sha256Hex as hashOf } from '../src/common/crypto';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
@@ -32,11 +33,8 @@ describe('token endpoint: refresh_token grant', () => {
     const issued = await obtainCode(t.server, { clientId: as.id, username });
     return (await exchangeCode(t.server, as, issued).expect(200)).body as Tokens;
   };
-  const expectInvalidGrant = (res: request.Response, description: string) => {
-    expect(res.status).toBe(400);
-    expect(res.headers).toMatchObject(TOKEN_HEADERS);
-    expect(res.body).toEqual({ error: 'invalid_grant', error_description: description });
-  };
+  const expectInvalidGrant = (res: request.Response, description: string) =>
+    expectOAuthError(res, 400, 'invalid_grant', description);
   // Moves the first rotation of every token of the family back in time, past the grace window.
   const agePastGrace = () =>
     t.dataSource.query(
@@ -55,15 +53,7 @@ describe('token endpoint: refresh_token grant', () => {
   it('should rotate: a new access and refresh token, the same scope', async () => {
     const first = await signIn();
     const res = await refresh(t.server, client, first.refresh_token);
-    expect(res.status).toBe(200);
-    expect(res.headers).toMatchObject(TOKEN_HEADERS);
-    expect(res.body).toEqual({
-      access_token: expect.stringMatching(/^[\w-]{43}$/),
-      token_type: 'Bearer',
-      expires_in: 3600,
-      refresh_token: expect.stringMatching(/^[\w-]{43}$/),
-      scope: 'profile email',
-    });
+    expectTokenResponse(res, 'profile email');
     expect(res.body.refresh_token).not.toBe(first.refresh_token);
     await callMe(t.server, res.body.access_token).expect(200);
     await refresh(t.server, client, res.body.refresh_token).expect(200);

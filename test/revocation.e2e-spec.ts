@@ -2,8 +2,9 @@ import request from 'supertest';
 import { createUser } from './factories';
 import {
   callMe,
-  clientPost,
   ClientCredentials,
+  clientPost,
+  expectInvalidClient,
   passwordTokens,
   refresh,
   registerClient,
@@ -84,15 +85,7 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
 
   it('should answer invalid_client for a wrong secret', async () => {
     const res = await revoke({ id: client.id, secret: 'wrong' }, { token: 'x' });
-    expect(res.status).toBe(401);
-    expect(res.headers).toMatchObject({
-      ...TOKEN_HEADERS,
-      'www-authenticate': 'Basic realm="portcullis"',
-    });
-    expect(res.body).toEqual({
-      error: 'invalid_client',
-      error_description: 'client authentication failed',
-    });
+    expectInvalidClient(res, 'client authentication failed');
   });
 
   it('should answer invalid_request when the token is missing or repeated', async () => {

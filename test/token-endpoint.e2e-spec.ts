@@ -1,10 +1,17 @@
 import request from 'supertest';
 import { createClient, createUser } from './factories';
-import { CALLBACK, exchangeCode, obtainCode, TOKEN_HEADERS, tokenRequest } from './helpers/oauth';
+import {
+  CALLBACK,
+  exchangeCode,
+  expectInvalidClient,
+  expectOAuthError,
+  obtainCode,
+  TOKEN_HEADERS,
+  tokenRequest,
+} from './helpers/oauth';
 import { rawRequest } from './helpers/raw-request';
 import { createTestApp, TestApp } from './helpers/test-app';
 
-const BASIC_CHALLENGE = 'Basic realm="portcullis"';
 const SPA_ORIGIN = 'https://spa.example.com';
 
 describe('token endpoint: client authentication and request errors', () => {
@@ -47,20 +54,8 @@ describe('token endpoint: client authentication and request errors', () => {
   };
   const basicHeader = (id: string, secret: string) =>
     `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-  const expectError = (
-    res: request.Response,
-    status: number,
-    error: string,
-    description: string,
-  ) => {
-    expect(res.status).toBe(status);
-    expect(res.headers).toMatchObject(TOKEN_HEADERS);
-    expect(res.body).toEqual({ error, error_description: description });
-  };
-  const expectClientAuthFailed = (res: request.Response) => {
-    expectError(res, 401, 'invalid_client', 'client authentication failed');
-    expect(res.headers['www-authenticate']).toBe(BASIC_CHALLENGE);
-  };
+  const expectClientAuthFailed = (res: request.Response) =>
+    expectInvalidClient(res, 'client authentication failed');
 
   describe('client_secret_basic', () => {
     it('should accept the id and secret in the Authorization header', async () => {
@@ -100,7 +95,12 @@ describe('token endpoint: client authentication and request errors', () => {
         .type('form')
         .set('Authorization', basicHeader(basic.id, basic.secret))
         .send({ grant_type: 'authorization_code', client_id: post.id });
-      expectError(res, 400, 'invalid_request', 'client_id does not match the Authorization header');
+      expectOAuthError(
+        res,
+        400,
+        'invalid_request',
+        'client_id does not match the Authorization header',
+      );
     });
 
     it.each([
@@ -188,7 +188,12 @@ describe('token endpoint: client authentication and request errors', () => {
         .type('form')
         .set('Authorization', basicHeader(post.id, post.secret))
         .send({ grant_type: 'authorization_code', client_secret: post.secret });
-      expectError(res, 400, 'invalid_request', 'use one client authentication method per request');
+      expectOAuthError(
+        res,
+        400,
+        'invalid_request',
+        'use one client authentication method per request',
+      );
     });
 
     it('should never read client credentials from the query string', async () => {
@@ -196,8 +201,7 @@ describe('token endpoint: client authentication and request errors', () => {
         .query({ client_id: post.id, client_secret: post.secret })
         .type('form')
         .send(await codeForm(post.id));
-      expectError(res, 401, 'invalid_client', 'client authentication is required');
-      expect(res.headers['www-authenticate']).toBe(BASIC_CHALLENGE);
+      expectInvalidClient(res, 'client authentication is required');
     });
   });
 
@@ -238,7 +242,7 @@ describe('token endpoint: client authentication and request errors', () => {
         .set('Content-Type', contentType)
         .set('Authorization', basicHeader(basic.id, basic.secret))
         .send(payload);
-      expectError(
+      expectOAuthError(
         res,
         400,
         'invalid_request',
@@ -275,14 +279,14 @@ describe('token endpoint: client authentication and request errors', () => {
 
     it('should answer invalid_request when grant_type is missing', async () => {
       const res = await tokenRequest(t.server, basic, { code: 'x' });
-      expectError(res, 400, 'invalid_request', 'grant_type is required');
+      expectOAuthError(res, 400, 'invalid_request', 'grant_type is required');
     });
 
     it.each(['client_credentials', 'implicit', 'urn:ietf:params:oauth:grant-type:device_code'])(
       'should answer unsupported_grant_type for %s',
       async (grantType) => {
         const res = await tokenRequest(t.server, basic, { grant_type: grantType });
-        expectError(res, 400, 'unsupported_grant_type', 'this grant_type is not supported');
+        expectOAuthError(res, 400, 'unsupported_grant_type', 'this grant_type is not supported');
       },
     );
 
@@ -292,7 +296,12 @@ describe('token endpoint: client authentication and request errors', () => {
         username: 'alice',
         password: 'x',
       });
-      expectError(res, 400, 'unauthorized_client', 'this client may not use the password grant');
+      expectOAuthError(
+        res,
+        400,
+        'unauthorized_client',
+        'this client may not use the password grant',
+      );
     });
 
     it.each([
@@ -305,12 +314,22 @@ describe('token endpoint: client authentication and request errors', () => {
         .type('form')
         .set('Authorization', basicHeader(basic.id, basic.secret))
         .send(body);
-      expectError(res, 400, 'invalid_request', `${name} must be given once, as a single value`);
+      expectOAuthError(
+        res,
+        400,
+        'invalid_request',
+        `${name} must be given once, as a single value`,
+      );
     });
 
     it('should answer invalid_request for a repeated client_id', async () => {
       const res = await token().type('form').send(`client_id=${spa.id}&client_id=${spa.id}`);
-      expectError(res, 400, 'invalid_request', 'client_id must be given once, as a single value');
+      expectOAuthError(
+        res,
+        400,
+        'invalid_request',
+        'client_id must be given once, as a single value',
+      );
     });
 
     it('should answer invalid_request for a parameter over 2048 characters without echoing it', async () => {
@@ -318,7 +337,7 @@ describe('token endpoint: client authentication and request errors', () => {
         grant_type: 'authorization_code',
         code: 'c'.repeat(2049),
       });
-      expectError(res, 400, 'invalid_request', 'code is longer than 2048 characters');
+      expectOAuthError(res, 400, 'invalid_request', 'code is longer than 2048 characters');
     });
 
     it('should ignore unknown parameters (RFC 6749 §3.1)', async () => {

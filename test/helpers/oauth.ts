@@ -12,6 +12,55 @@ export const TOKEN_HEADERS = {
   pragma: 'no-cache',
 };
 
+// RFC 6749 §5.2: an error answer of the token, revocation and introspection endpoints.
+export function expectOAuthError(
+  res: { status: number; headers: object; body: unknown },
+  status: number,
+  error: string,
+  description: string,
+) {
+  expect(res.status).toBe(status);
+  expect(res.headers).toMatchObject(TOKEN_HEADERS);
+  expect(res.body).toEqual({ error, error_description: description });
+}
+
+// 401 invalid_client with the Basic challenge (RFC 6749 §5.2).
+export function expectInvalidClient(res: request.Response, description: string) {
+  expectOAuthError(res, 401, 'invalid_client', description);
+  expect(res.headers['www-authenticate']).toBe('Basic realm="portcullis"');
+}
+
+const OPAQUE_TOKEN = /^[\w-]{43}$/;
+
+// RFC 6749 §5.1: a successful answer with an access token (opaque unless `accessToken` says
+// otherwise), a refresh token and the granted scope.
+export function expectTokenResponse(
+  res: request.Response,
+  scope: string,
+  accessToken: RegExp = OPAQUE_TOKEN,
+) {
+  expect(res.status).toBe(200);
+  expect(res.headers).toMatchObject(TOKEN_HEADERS);
+  expect(res.body).toEqual({
+    access_token: expect.stringMatching(accessToken),
+    token_type: 'Bearer',
+    expires_in: 3600,
+    refresh_token: expect.stringMatching(OPAQUE_TOKEN),
+    scope,
+  });
+}
+
+// RFC 6750 §3.1: what a protected route answers for a bad token.
+export function expectInvalidToken(res: request.Response) {
+  expect(res.status).toBe(401);
+  expect(res.headers['www-authenticate']).toBe('Bearer realm="portcullis", error="invalid_token"');
+  expect(res.body).toEqual({
+    statusCode: 401,
+    error: 'Unauthorized',
+    message: 'The access token is invalid or expired',
+  });
+}
+
 export type IssuedCode = { code: string; verifier: string };
 
 type CodeOptions = {
