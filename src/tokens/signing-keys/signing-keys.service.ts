@@ -77,25 +77,21 @@ export class SigningKeysService {
       this.logger.log(`Created signing key ${activated.kid} (${activated.alg})`);
       return;
     }
-    try {
-      await this.signerFor(active);
-    } catch (error) {
-      if (!(error instanceof KeyUnsealError)) {
-        throw error;
-      }
-      if (!this.secretIsGenerated) {
-        throw new InvalidEnvironmentError([
-          `SIGNING_KEYS_SECRET: does not open the active signing key ${active.kid}; set the secret ` +
-            'it was sealed with, or start a new key sealed with this one: ' +
-            '`npm run cli -- keys:rotate --new-secret`',
-        ]);
-      }
-      const { activated } = await this.rotate();
-      this.logger.warn(
-        `The active signing key ${active.kid} was sealed with another process's generated ` +
-          `SIGNING_KEYS_SECRET: signing with new key ${activated.kid}. Set SIGNING_KEYS_SECRET to keep keys across restarts.`,
-      );
+    if (await this.opens(active)) {
+      return;
     }
+    if (!this.secretIsGenerated) {
+      throw new InvalidEnvironmentError([
+        `SIGNING_KEYS_SECRET: does not open the active signing key ${active.kid}; set the secret ` +
+          'it was sealed with, or start a new key sealed with this one: ' +
+          '`npm run cli -- keys:rotate --new-secret`',
+      ]);
+    }
+    const { activated } = await this.rotate();
+    this.logger.warn(
+      `The active signing key ${active.kid} was sealed with another process's generated ` +
+        `SIGNING_KEYS_SECRET: signing with new key ${activated.kid}. Set SIGNING_KEYS_SECRET to keep keys across restarts.`,
+    );
   }
 
   // Makes a new key active and starts retiring the others. `alg` defaults to the algorithm of the
@@ -162,17 +158,7 @@ export class SigningKeysService {
   // Whether SIGNING_KEYS_SECRET opens the active key (true when there is none yet).
   async activeKeyOpens(): Promise<boolean> {
     const active = await this.keys.findOne(NEWEST_ACTIVE);
-    try {
-      if (active) {
-        await this.signerFor(active);
-      }
-      return true;
-    } catch (error) {
-      if (error instanceof KeyUnsealError) {
-        return false;
-      }
-      throw error;
-    }
+    return !active || this.opens(active);
   }
 
   statusOf(key: SigningKey): 'active' | 'retiring' | 'retired' {
@@ -197,6 +183,19 @@ export class SigningKeysService {
         .filter((row) => isPublished(row, now, this.accessTokenTtlSeconds))
         .map((row) => JSON.parse(row.publicJwk) as JWK),
     };
+  }
+
+  // Whether SIGNING_KEYS_SECRET opens this key (which then signs from memory).
+  private async opens(row: SigningKey): Promise<boolean> {
+    try {
+      await this.signerFor(row);
+      return true;
+    } catch (error) {
+      if (error instanceof KeyUnsealError) {
+        return false;
+      }
+      throw error;
+    }
   }
 
   private async signerFor(row: SigningKey): Promise<Signer> {
