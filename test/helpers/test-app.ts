@@ -9,6 +9,8 @@ import { createTestDatabase, TestDatabase } from './test-database';
 export const ADMIN_API_KEY = 'test-admin-key-0123456789abcdef0123456789';
 export const SIGNING_KEYS_SECRET = 'test-signing-keys-secret-0123456789abcdef';
 
+const STARTING_ENV = { ...process.env };
+
 export type TestApp = {
   app: INestApplication<App>;
   server: App;
@@ -24,8 +26,9 @@ export async function createTestApp(
   existing?: TestDatabase,
 ): Promise<TestApp> {
   const database = existing ?? (await createTestDatabase());
+  // From the environment the test file started with: one test's overrides never reach the next.
   process.env = {
-    ...process.env,
+    ...STARTING_ENV,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     ADMIN_API_KEY,
