@@ -1,6 +1,8 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountModule } from './account/account.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthorizationModule } from './authorization/authorization.module';
 import { ClientOriginsCorsMiddleware } from './clients/client-origins-cors.middleware';
 import { ClientsModule } from './clients/clients.module';
@@ -9,6 +11,7 @@ import { appConfigModule } from './config/config';
 import { validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseUnavailableFilter } from './database/database-unavailable.filter';
+import { DeveloperModule } from './developer/developer.module';
 import { ProtectedApiModule } from './protected-api/protected-api.module';
 import { AccessGuard } from './tokens/access.guard';
 import { TokensModule } from './tokens/tokens.module';
@@ -40,11 +43,14 @@ export class AppModule implements NestModule {
         appConfigModule(env),
         LoggerModule.forRoot(loggerParams(env.LOG_LEVEL, logTo === 'stdout' ? 1 : 2)),
         DatabaseModule,
+        AuditModule,
         UsersModule,
         ClientsModule,
         AuthorizationModule,
         TokensModule,
         ProtectedApiModule,
+        DeveloperModule,
+        AccountModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -4,8 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { AppModule } from './app.module';
 import { ClientsService } from './clients/clients.service';
-import { ClientResponseDto, CreateClientDto } from './clients/dto/client.dto';
-import { adminValidationPipe, ValidationFailedException } from './common/validation';
+import {
+  ClientResponseDto,
+  CreateClientDto,
+  ListClientsQueryDto,
+  RejectClientDto,
+} from './clients/dto/client.dto';
+import { CLI_ACTOR } from './common/actor';
+import { validateInput, ValidationFailedException } from './common/validation';
 import { Env, InvalidEnvironmentError } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
 import { loadEnvFile } from './config/load-env-file';
@@ -39,7 +45,7 @@ const commands: Record<string, Command> = {
       admin: { type: 'boolean' },
     },
     run: async (app, { admin, password, ...values }) => {
-      const body = await validated(CreateUserDto, {
+      const body = await validateInput(CreateUserDto, {
         ...values,
         password: password === '-' ? await readPasswordFromStdin() : password,
         role: admin ? 'admin' : 'user',
@@ -67,8 +73,8 @@ const commands: Record<string, Command> = {
       enabled: single,
     },
     run: async (app, values) => {
-      const body = await validated(CreateClientDto, parseBooleans(values));
-      const { client, secret } = await app.get(ClientsService).create(body);
+      const body = await validateInput(CreateClientDto, parseBooleans(values));
+      const { client, secret } = await app.get(ClientsService).create(body, CLI_ACTOR);
       if (secret) {
         process.stderr.write('Store client_secret now: it is shown only this once.\n');
       }
@@ -76,11 +82,39 @@ const commands: Record<string, Command> = {
     },
   },
   'clients:list': {
-    summary: 'clients:list',
-    options: {},
-    run: async (app) => {
-      const clients = await app.get(ClientsService).list({ limit: 500, offset: 0 });
+    summary: 'clients:list [--status pending|approved|rejected]',
+    options: { status: single },
+    run: async (app, values) => {
+      const query = await validateInput(ListClientsQueryDto, { ...values, limit: 500 }, 'query');
+      const clients = await app.get(ClientsService).list(query);
       return clients.map((client) => ClientResponseDto.from(client));
+    },
+  },
+  'clients:approve': {
+    summary: 'clients:approve --client_id ID',
+    options: { client_id: single },
+    run: async (app, values) => {
+      const clientId = requiredString(values, 'client_id');
+      return ClientResponseDto.from(
+        await app.get(ClientsService).review(clientId, 'approve', CLI_ACTOR),
+      );
+    },
+  },
+  'clients:reject': {
+    summary: 'clients:reject --client_id ID --reason TEXT   (the owner sees the reason)',
+    options: { client_id: single, reason: single },
+    run: async (app, { client_id: clientId, ...values }) => {
+      const { reason } = await validateInput(RejectClientDto, values);
+      return ClientResponseDto.from(
+        await app
+          .get(ClientsService)
+          .review(
+            requiredString({ client_id: clientId }, 'client_id'),
+            'reject',
+            CLI_ACTOR,
+            reason,
+          ),
+      );
     },
   },
   'keys:rotate': {
@@ -146,8 +180,12 @@ function describeKey(keys: SigningKeysService, key: SigningKey) {
   };
 }
 
-async function validated<T>(metatype: new () => T, value: unknown): Promise<T> {
-  return (await adminValidationPipe.transform(value, { type: 'body', metatype })) as T;
+function requiredString(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new ValidationFailedException({ [name]: ['is required'] });
+  }
+  return value;
 }
 
 const BOOLEAN_FLAGS = ['require_pkce', 'skip_consent', 'introspection_allowed', 'enabled'];

@@ -34,6 +34,11 @@ describe('admin clients', () => {
         skip_consent: false,
         introspection_allowed: false,
         enabled: true,
+        status: 'approved',
+        owner_id: null,
+        client_uri: null,
+        description: null,
+        rejection_reason: null,
         created_at: expect.stringMatching(ISO_DATE),
       });
     });

@@ -3,13 +3,16 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Browser, chromium } from 'playwright-core';
 import { createClient, createUser, STRONG_PASSWORD } from './factories';
-import { authorizePath } from './helpers/browser';
+import { authorizePath, pkcePair } from './helpers/browser';
+import { review } from './helpers/developer';
+import { callMe, expectInvalidToken, tokenRequest } from './helpers/oauth';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-// A real browser clicks through sign-in and consent and lands on the client's redirect URI.
-describe('authorization code flow in Chromium', () => {
+// A real browser clicks through sign-in and consent and lands on the client's redirect URI; and
+// through the developer portal and connected apps.
+describe('hosted pages in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let callback: Server;
@@ -78,5 +81,73 @@ describe('authorization code flow in Chromium', () => {
     expect(landed.searchParams.get('state')).toBe('browser-state');
     expect(landed.searchParams.get('iss')).toBe('http://localhost:3000');
     expect(await page.textContent('body')).toContain('received /callback?code=');
+  });
+
+  it('should register an app, get it approved, authorize it, and revoke it from connected apps', async () => {
+    await createUser(t.server, { username: 'dana' }).expect(201);
+    const page = await browser.newPage();
+
+    // A developer registers a single-page app; the portal asks them to sign in first.
+    await page.goto(`${issuer}/developer/apps`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.fill('#username', 'dana');
+    await page.fill('#password', STRONG_PASSWORD);
+    await Promise.all([page.waitForURL(/\/developer\/apps$/), page.click('button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL(/\/developer\/apps\/new$/),
+      page.click('text=Register an application'),
+    ]);
+    await page.fill('#client_name', 'Dana Dashboard');
+    await page.fill('#description', 'Charts of your day');
+    await page.fill('#redirect_uris', callbackUrl);
+    await page.check('input[name=scope][value=profile]');
+    await page.check('input[name=client_type][value=public]');
+    await Promise.all([page.waitForURL(/\/developer\/apps$/), page.click('button[type=submit]')]);
+    expect(await page.textContent('h1')).toBe('Application registered');
+    expect(await page.textContent('main')).toContain('Awaiting approval');
+    const clientId = (await page.textContent('dd code')) as string;
+    expect(clientId).toMatch(/^[\w-]{22}$/);
+
+    // An operator approves it.
+    await review(t.server, clientId, 'approve').expect(200);
+    await page.goto(`${issuer}/developer/apps/${clientId}`);
+    expect(await page.textContent('main')).toContain('Approved');
+
+    // The same person, as a user, authorizes it.
+    const { verifier, challenge } = pkcePair();
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: callbackUrl,
+      scope: 'profile',
+      state: 'portal-state',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    await page.goto(`${issuer}/oauth/authorize?${query.toString()}`);
+    expect(await page.textContent('main')).toContain('Dana Dashboard');
+    await Promise.all([
+      page.waitForURL((url) => url.href.startsWith(callbackUrl)),
+      page.click('button[value=approve]'),
+    ]);
+    const code = new URL(page.url()).searchParams.get('code') as string;
+    const tokens = await tokenRequest(
+      t.server,
+      { id: clientId },
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: callbackUrl,
+        code_verifier: verifier,
+      },
+    ).expect(200);
+    await callMe(t.server, tokens.body.access_token).expect(200);
+
+    // One click on Connected apps cuts it off.
+    await page.goto(`${issuer}/account/apps`);
+    expect(await page.textContent('main')).toContain('Dana Dashboard');
+    await page.click('text=Revoke access');
+    await page.waitForSelector('text=No application has access to your account.');
+    expectInvalidToken(await callMe(t.server, tokens.body.access_token));
   });
 });

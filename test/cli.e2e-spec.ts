@@ -115,6 +115,11 @@ describe('operator CLI', () => {
       skip_consent: false,
       introspection_allowed: false,
       enabled: true,
+      status: 'approved',
+      owner_id: null,
+      client_uri: null,
+      description: null,
+      rejection_reason: null,
       created_at: expect.any(String),
     });
 
@@ -129,6 +134,85 @@ describe('operator CLI', () => {
     try {
       const dump = JSON.stringify(await dataSource.query('SELECT * FROM clients'));
       expect(dump).not.toContain(secret);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('should list pending clients, approve one and reject another with a reason, recording the CLI', async () => {
+    const create = async (name: string) =>
+      JSON.parse(
+        (
+          await runCli(
+            [
+              'clients:create',
+              '--client_name',
+              name,
+              '--redirect_uris',
+              'https://x.example.com/cb',
+            ],
+            database.url,
+          )
+        ).stdout,
+      ).client_id as string;
+    const [first, second] = [await create('Pending One'), await create('Pending Two')];
+    const dataSource = createDataSource(validateEnv({ DATABASE_URL: database.url }).DATABASE);
+    await dataSource.initialize();
+    try {
+      // As the developer portal registers them.
+      await dataSource.query("UPDATE clients SET status = 'pending' WHERE client_id IN (?, ?)", [
+        first,
+        second,
+      ]);
+      const pending = await runCli(['clients:list', '--status', 'pending'], database.url);
+      expect(pending.status).toBe(0);
+      expect(
+        (JSON.parse(pending.stdout) as { client_id: string }[])
+          .map((client) => client.client_id)
+          .sort(),
+      ).toEqual([first, second].sort());
+
+      const approved = await runCli(['clients:approve', '--client_id', first], database.url);
+      expect(approved.status).toBe(0);
+      expect(JSON.parse(approved.stdout)).toMatchObject({ client_id: first, status: 'approved' });
+      const rejected = await runCli(
+        ['clients:reject', '--client_id', second, '--reason', 'Missing privacy policy'],
+        database.url,
+      );
+      expect(JSON.parse(rejected.stdout)).toMatchObject({
+        status: 'rejected',
+        rejection_reason: 'Missing privacy policy',
+      });
+      expect(await runCli(['clients:approve', '--client_id', first], database.url)).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'client is already approved\n',
+      });
+      expect(await runCli(['clients:reject', '--client_id', first], database.url)).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'reason: reason must be a string\n',
+      });
+      expect(await runCli(['clients:approve'], database.url)).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'client_id: is required\n',
+      });
+      expect(await runCli(['clients:list', '--status', 'waiting'], database.url)).toMatchObject({
+        status: 1,
+        stderr: 'status: status must be one of the following values: pending, approved, rejected\n',
+      });
+
+      const events = await dataSource.query(
+        'SELECT type, actor_type, actor_user_id, ip FROM audit_events WHERE client_id IN (?, ?) ORDER BY created_at, type',
+        [first, second],
+      );
+      expect(events).toEqual(
+        expect.arrayContaining([
+          { type: 'client.approved', actor_type: 'cli', actor_user_id: null, ip: null },
+          { type: 'client.rejected', actor_type: 'cli', actor_user_id: null, ip: null },
+        ]),
+      );
     } finally {
       await dataSource.destroy();
     }

@@ -75,6 +75,14 @@ export class AuthorizationCodesService {
     return code;
   }
 
+  // Spends every unused code of this user for this client (access revoked): a code issued just
+  // before is then refused, and presenting it revokes anything issued from it.
+  async withdrawAll(manager: EntityManager, userId: string, clientId: string): Promise<void> {
+    await manager
+      .getRepository(AuthorizationCode)
+      .update({ userId, clientId, consumedAt: IsNull() }, { consumedAt: new Date() });
+  }
+
   // Consumes the code and checks what it is bound to. The code is spent even when a check fails
   // (a failed PKCE check must not leave it open to more guesses), so the caller commits either way.
   async redeem(

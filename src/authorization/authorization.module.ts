@@ -1,6 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { ClientsModule } from '../clients/clients.module';
 import { UsersModule } from '../users/users.module';
 import { AuthorizationCode } from './authorization-code.entity';
@@ -19,6 +20,7 @@ import { PagesService } from './pages.service';
 import { Session } from './session.entity';
 import { SessionCookie, SessionGuard } from './session.guard';
 import { SessionService } from './session.service';
+import { SignedInGuard } from './signed-in.guard';
 import { StylesheetController } from './stylesheet.controller';
 
 const HOSTED_ROUTES = [
@@ -37,6 +39,7 @@ const HOSTED_ROUTES = [
     PassportModule,
     UsersModule,
     ClientsModule,
+    AuditModule,
   ],
   controllers: [AuthorizeController, LoginController, ConsentController, StylesheetController],
   providers: [
@@ -50,8 +53,22 @@ const HOSTED_ROUTES = [
     SessionCookie,
     SessionGuard,
     SessionService,
+    SignedInGuard,
   ],
-  exports: [AuthorizationCodesService],
+  // Besides the code store: remembered consent (for connected apps), and what the other hosted
+  // pages (developer portal, connected apps) are built with: sessions, the signed-in guard, the
+  // page renderer and the error filter.
+  exports: [
+    AuthorizationCodesService,
+    ConsentsService,
+    AuthorizationService,
+    HostedPagesFilter,
+    LoginPage,
+    PagesService,
+    SessionCookie,
+    SessionService,
+    SignedInGuard,
+  ],
 })
 export class AuthorizationModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
+import { userActor } from '../common/actor';
 import { OAuthError } from '../common/oauth-error';
 import { Env } from '../config/env.validation';
 import { User } from '../users/user.entity';
@@ -14,6 +15,7 @@ import {
   validateAuthorizationRequest,
 } from './authorization-request';
 import { ConsentsService } from './consents.service';
+import { isPortalPage } from './portal-pages';
 import { PageError } from './page-error';
 import { appendQuery } from './redirect-uri';
 import { BrowserSession, PendingAuthorization, SessionService } from './session.service';
@@ -29,6 +31,21 @@ const requestGone = () =>
     'Request expired',
     'This authorization request has expired or was already answered. Go back to the application and start again.',
   );
+
+const notApproved = (client: Client) =>
+  client.status === 'pending'
+    ? new PageError(
+        400,
+        'Application awaiting approval',
+        `${client.clientName} is awaiting approval by an operator of this server. Try again once it has been approved.`,
+        'unauthorized_client',
+      )
+    : new PageError(
+        400,
+        'Application not approved',
+        `${client.clientName} was not approved by an operator of this server.`,
+        'unauthorized_client',
+      );
 
 // The authorization endpoint (RFC 6749 §4.1.1-4.1.2) with hosted login and consent: each method
 // answers where the browser goes next.
@@ -65,21 +82,27 @@ export class AuthorizationService {
   }
 
   // Where the browser goes right after sign-in: on with the request the login form was shown for
-  // (named by the form, and only if it is pending in this session), if there is one.
+  // (named by the form, and only if it is pending in this session), if there is one; else back to
+  // the signed-in page that sent it to sign in, if any.
   async resumeAfterLogin(
     session: BrowserSession,
     user: User,
     requestId: string | undefined,
   ): Promise<string> {
     const found = await this.pendingWithClient(session, requestId);
+    const { returnTo } = session.data;
     delete session.data.resumeAfterLogin;
+    delete session.data.returnTo;
     if (found && (await this.consentGiven(user, found.client, found.pending.scope))) {
       this.sessions.takePending(session, found.pending.id);
       await this.sessions.save(session);
       return this.issueCode(found.pending, user);
     }
     await this.sessions.save(session);
-    return found ? consentPath(found.pending.id) : LOGIN_PATH;
+    if (found) {
+      return consentPath(found.pending.id);
+    }
+    return isPortalPage(returnTo) ? returnTo : LOGIN_PATH;
   }
 
   // The application a pending login is for, shown on the login page.
@@ -110,6 +133,7 @@ export class AuthorizationService {
     session: BrowserSession,
     requestId: string | undefined,
     decision: string | undefined,
+    ip: string,
   ) {
     const { pending, user } = await this.consentPrompt(session, requestId);
     if (decision !== 'approve' && decision !== 'deny') {
@@ -122,7 +146,7 @@ export class AuthorizationService {
         redirect: { redirectUri: pending.redirectUri, state: pending.state },
       });
     }
-    await this.consents.remember(user.id, pending.clientId, pending.scope);
+    await this.consents.remember(userActor(user.id, ip), user.id, pending.clientId, pending.scope);
     return this.issueCode(pending, user);
   }
 
@@ -136,13 +160,13 @@ export class AuthorizationService {
     });
   }
 
-  // A pending request of this session whose client is still enabled.
+  // A pending request of this session whose client is still usable.
   private async pendingWithClient(
     session: BrowserSession,
     requestId: string | undefined,
   ): Promise<{ pending: PendingAuthorization; client: Client } | null> {
     const pending = this.sessions.findPending(session, requestId);
-    const client = pending && (await this.clients.findEnabled(pending.clientId));
+    const client = pending && (await this.clients.findUsable(pending.clientId));
     return pending && client ? { pending, client } : null;
   }
 
@@ -150,9 +174,13 @@ export class AuthorizationService {
     if (clientId === undefined) {
       throw new OAuthError('invalid_request', 'client_id is required');
     }
-    const client = await this.clients.findEnabled(clientId);
-    if (!client) {
+    const client = await this.clients.find(clientId);
+    if (!client?.enabled) {
       throw new OAuthError('invalid_client', 'unknown or disabled client');
+    }
+    // A developer's application is not sent users (nor to its redirect URIs) until approved.
+    if (client.status !== 'approved') {
+      throw notApproved(client);
     }
     return client;
   }

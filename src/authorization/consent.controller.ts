@@ -1,6 +1,7 @@
 import { Controller, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { clientIp } from '../common/client-ip';
 import { AuthorizationService } from './authorization.service';
 import { CsrfGuard } from './csrf.guard';
 import { stringField } from './form-field';
@@ -49,6 +50,7 @@ export class ConsentController {
       request.browserSession as BrowserSession,
       stringField(request.body, 'request'),
       stringField(request.body, 'decision'),
+      clientIp(request),
     );
     response.status(303).location(location).end();
   }

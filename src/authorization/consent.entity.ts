@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Client } from '../clients/client.entity';
 
 // What a user has approved for a client: one row per user and client, holding the granted scopes.
 @Entity('consents')
@@ -20,4 +21,7 @@ export class Consent {
 
   @Column({ type: 'datetime' })
   updatedAt!: Date;
+
+  // Loaded with the consent for the user's connected apps; not a column.
+  client?: Client;
 }

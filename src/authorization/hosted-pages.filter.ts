@@ -12,10 +12,10 @@ import {
   isDatabaseUnavailable,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
 } from '../database/database-errors';
-import { AuthorizationService } from './authorization.service';
+import { AuthorizationService, LOGIN_PATH } from './authorization.service';
 import { LoginRejected } from './local.strategy';
 import { LoginPage } from './login-page';
-import { PageError } from './page-error';
+import { PageError, SignInRequired } from './page-error';
 import { PagesService } from './pages.service';
 import { SessionConflict } from './session.service';
 
@@ -23,6 +23,7 @@ import { SessionConflict } from './session.service';
 // - an OAuth error whose client and redirect URI are verified goes back to the client (303);
 // - any other OAuth error, and a page error, is an error page: never a redirect (RFC 6749 §4.1.2.1);
 // - a rejected login shows the form again (400, or 429 with Retry-After while throttled);
+// - a signed-out browser on a page for signed-in users is sent to sign in (303);
 // - a database that cannot answer is a 503 page, anything unexpected a logged 500 page.
 @Catch()
 @Injectable()
@@ -46,6 +47,8 @@ export class HostedPagesFilter implements ExceptionFilter {
   private async respond(exception: unknown, request: Request, response: Response) {
     if (exception instanceof LoginRejected) {
       await this.loginPage.renderRejected(request, response, exception);
+    } else if (exception instanceof SignInRequired) {
+      response.status(303).location(LOGIN_PATH).end();
     } else if (exception instanceof OAuthError && exception.redirect) {
       response.status(303).location(this.authorization.errorRedirect(exception)).end();
     } else if (exception instanceof OAuthError) {
@@ -57,7 +60,7 @@ export class HostedPagesFilter implements ExceptionFilter {
         exception.code,
       );
     } else if (exception instanceof PageError) {
-      this.page(response, exception.status, exception.title, exception.message);
+      this.page(response, exception.status, exception.title, exception.message, exception.code);
     } else if (exception instanceof SessionConflict) {
       this.page(
         response,

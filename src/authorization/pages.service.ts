@@ -4,7 +4,16 @@ import Handlebars from 'handlebars';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export type PageName = 'login' | 'consent' | 'signed-in' | 'error';
+export type PageName =
+  | 'login'
+  | 'consent'
+  | 'signed-in'
+  | 'error'
+  | 'developer-apps'
+  | 'developer-app-new'
+  | 'developer-app'
+  | 'developer-secret'
+  | 'account-apps';
 
 // The package root holds views/ and public/, both from src/ (tests) and dist/src/ (built).
 export function packageRoot(from = __dirname): string {

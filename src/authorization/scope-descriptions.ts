@@ -4,6 +4,8 @@ const DESCRIPTIONS: Record<string, string> = {
   email: 'See your email address',
   admin: 'Administer this Portcullis server: manage users and applications',
   offline_access: 'Stay connected when you are not using it',
+  developer: 'Manage the applications you registered as a developer',
+  account: 'See and revoke the applications connected to your account',
 };
 
 export function describeScope(scope: string): string {

@@ -21,6 +21,8 @@ export type SessionData = {
   authTime?: number;
   // The pending request to resume after login: a server-side reference, never a URL.
   resumeAfterLogin?: string;
+  // The signed-in page to show after login when there is no request to resume (see SignedInGuard).
+  returnTo?: string;
   pending: Record<string, PendingAuthorization>;
 };
 
@@ -117,6 +119,7 @@ export class SessionService {
     signedIn.userId = userId;
     signedIn.data.pending = session.data.pending;
     signedIn.data.resumeAfterLogin = session.data.resumeAfterLogin;
+    signedIn.data.returnTo = session.data.returnTo;
     signedIn.data.authTime = Math.floor(Date.now() / 1000);
     await this.save(signedIn);
     return signedIn;

@@ -53,6 +53,15 @@ export function originProblem(origin: string): string | undefined {
   return undefined;
 }
 
+// RFC 7591 client_uri: a page people can open, so http or https.
+export function homepageProblem(uri: string): string | undefined {
+  const url = parseAbsoluteUrl(uri);
+  if (uri.length > MAX_URI_LENGTH || !url || !/^https?:$/.test(url.protocol)) {
+    return `must be an http or https URL of at most ${MAX_URI_LENGTH} characters`;
+  }
+  return url.username || url.password ? 'must not contain user information' : undefined;
+}
+
 export function scopeProblem(scope: string): string | undefined {
   return isWellFormedScope(scope)
     ? undefined

@@ -10,6 +10,10 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = [
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 export const ACCESS_TOKEN_FORMATS = ['opaque', 'jwt'] as const;
 export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];
+// A developer's application starts pending; only an approved client can be used at the OAuth
+// endpoints (an operator's own clients are approved from the start).
+export const CLIENT_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
 @Entity('clients')
 export class Client {
@@ -53,6 +57,24 @@ export class Client {
   @Column({ type: 'boolean' })
   enabled!: boolean;
 
+  @Column({ type: 'varchar', length: 16 })
+  status!: ClientStatus;
+
+  // The developer who registered it through the portal; null for operators' clients.
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  ownerId!: string | null;
+
+  // RFC 7591 client_uri: the application's home page.
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  clientUri!: string | null;
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  description!: string | null;
+
+  // Why an operator rejected it, shown to its owner.
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  rejectionReason!: string | null;
+
   @Column({ type: 'datetime' })
   createdAt!: Date;
 
@@ -61,5 +83,10 @@ export class Client {
 
   get isPublic(): boolean {
     return this.tokenEndpointAuthMethod === 'none';
+  }
+
+  // Whether the OAuth endpoints accept it at all.
+  get isUsable(): boolean {
+    return this.enabled && this.status === 'approved';
   }
 }

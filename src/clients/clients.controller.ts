@@ -10,12 +10,24 @@ import {
   Query,
   UsePipes,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AdminOnly } from '../common/access';
-import { PaginationQueryDto } from '../common/pagination.dto';
+import { Actor, RequestActor } from '../common/actor';
 import { adminValidationPipe } from '../common/validation';
 import { ClientsService } from './clients.service';
-import { ClientResponseDto, CreateClientDto, UpdateClientDto } from './dto/client.dto';
+import {
+  ClientResponseDto,
+  CreateClientDto,
+  ListClientsQueryDto,
+  RejectClientDto,
+  UpdateClientDto,
+} from './dto/client.dto';
 
 @ApiTags('admin: clients')
 @AdminOnly()
@@ -29,15 +41,18 @@ export class ClientsController {
     type: ClientResponseDto,
     description: 'Includes client_secret, shown once',
   })
-  async create(@Body() body: CreateClientDto): Promise<ClientResponseDto> {
-    const { client, secret } = await this.clientsService.create(body);
+  async create(
+    @Body() body: CreateClientDto,
+    @RequestActor() actor: Actor,
+  ): Promise<ClientResponseDto> {
+    const { client, secret } = await this.clientsService.create(body, actor);
     return ClientResponseDto.from(client, secret);
   }
 
   @Get()
   @ApiOkResponse({ type: [ClientResponseDto] })
-  async list(@Query() page: PaginationQueryDto): Promise<ClientResponseDto[]> {
-    return (await this.clientsService.list(page)).map((client) => ClientResponseDto.from(client));
+  async list(@Query() query: ListClientsQueryDto): Promise<ClientResponseDto[]> {
+    return (await this.clientsService.list(query)).map((client) => ClientResponseDto.from(client));
   }
 
   @Get(':id')
@@ -50,15 +65,19 @@ export class ClientsController {
   @Patch(':id')
   @ApiOkResponse({ type: ClientResponseDto })
   @ApiNotFoundResponse()
-  async update(@Param('id') id: string, @Body() body: UpdateClientDto): Promise<ClientResponseDto> {
-    return ClientResponseDto.from(await this.clientsService.update(id, body));
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateClientDto,
+    @RequestActor() actor: Actor,
+  ): Promise<ClientResponseDto> {
+    return ClientResponseDto.from(await this.clientsService.update(id, body, actor));
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiNotFoundResponse()
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.clientsService.remove(id);
+  async remove(@Param('id') id: string, @RequestActor() actor: Actor): Promise<void> {
+    await this.clientsService.remove(id, actor);
   }
 
   @Post(':id/secret')
@@ -68,8 +87,37 @@ export class ClientsController {
     description: 'Includes the new client_secret, shown once',
   })
   @ApiNotFoundResponse()
-  async rotateSecret(@Param('id') id: string): Promise<ClientResponseDto> {
-    const { client, secret } = await this.clientsService.rotateSecret(id);
+  async rotateSecret(
+    @Param('id') id: string,
+    @RequestActor() actor: Actor,
+  ): Promise<ClientResponseDto> {
+    const { client, secret } = await this.clientsService.rotateSecret(id, actor);
     return ClientResponseDto.from(client, secret);
+  }
+
+  // A developer's pending (or rejected) application may then be used at the OAuth endpoints.
+  @Post(':id/approve')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ClientResponseDto })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Already approved' })
+  async approve(@Param('id') id: string, @RequestActor() actor: Actor): Promise<ClientResponseDto> {
+    return ClientResponseDto.from(await this.clientsService.review(id, 'approve', actor));
+  }
+
+  // Refuses a pending application, or withdraws an approved one; the owner sees the reason.
+  @Post(':id/reject')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ClientResponseDto })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Already rejected' })
+  async reject(
+    @Param('id') id: string,
+    @Body() body: RejectClientDto,
+    @RequestActor() actor: Actor,
+  ): Promise<ClientResponseDto> {
+    return ClientResponseDto.from(
+      await this.clientsService.review(id, 'reject', actor, body.reason),
+    );
   }
 }

@@ -1,22 +1,39 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { AuditRecord, AuditService } from '../audit/audit.service';
+import { Actor } from '../common/actor';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
-import { PaginationQueryDto } from '../common/pagination.dto';
 import { ValidationFailedException } from '../common/validation';
-import { SINGLE_STATEMENT } from '../database/transactions';
-import { Client } from './client.entity';
+import { inTransaction } from '../database/transactions';
+import { Client, ClientStatus } from './client.entity';
 import { clientRuleProblems } from './client-metadata';
-import { CreateClientDto, UpdateClientDto } from './dto/client.dto';
+import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client.dto';
 
 export type IssuedClient = { client: Client; secret?: string };
 
+// A developer's application: who registered it and the status it starts in.
+export type Ownership = { ownerId: string; status: ClientStatus };
+
+// Which statuses an operator's decision moves a client from, and to.
+const REVIEW = {
+  approve: { from: ['pending', 'rejected'], to: 'approved' },
+  reject: { from: ['pending', 'approved'], to: 'rejected' },
+} as const;
+export type ReviewDecision = keyof typeof REVIEW;
+
+// Clients and their life cycle. Every change is stored together with its audit record.
 @Injectable()
 export class ClientsService {
-  constructor(@InjectRepository(Client) private readonly clients: Repository<Client>) {}
+  constructor(
+    @InjectRepository(Client) private readonly clients: Repository<Client>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
-  // The secret is returned here once; only its SHA-256 is stored.
-  async create(input: CreateClientDto): Promise<IssuedClient> {
+  // The secret is returned here once; only its SHA-256 is stored. An operator's client is approved
+  // at once; a developer's starts in the status its ownership says.
+  async create(input: CreateClientDto, actor: Actor, owner?: Ownership): Promise<IssuedClient> {
     const now = new Date();
     const client = this.clients.create({
       clientId: generateOpaqueSecret(16),
@@ -32,29 +49,41 @@ export class ClientsService {
       skipConsent: input.skip_consent ?? false,
       introspectionAllowed: input.introspection_allowed ?? false,
       enabled: input.enabled ?? true,
+      status: owner?.status ?? 'approved',
+      ownerId: owner?.ownerId ?? null,
+      clientUri: input.client_uri ?? null,
+      description: input.description ?? null,
+      rejectionReason: null,
       createdAt: now,
       updatedAt: now,
     });
     this.assertRulesHold(client);
     const secret = client.isPublic ? undefined : this.setNewSecret(client);
-    return { client: await this.clients.save(client, SINGLE_STATEMENT), secret };
+    const saved = await this.saveRecorded(client, {
+      type: 'client.created',
+      actor,
+      details: { status: client.status },
+    });
+    return { client: saved, secret };
   }
 
-  list(page: PaginationQueryDto): Promise<Client[]> {
+  list(query: ListClientsQueryDto, ownerId?: string): Promise<Client[]> {
     return this.clients.find({
+      where: { status: query.status, ownerId },
       order: { createdAt: 'ASC', clientId: 'ASC' },
-      take: page.limit,
-      skip: page.offset,
+      take: query.limit,
+      skip: query.offset,
     });
   }
 
-  // The client an OAuth request names, if it exists and is enabled.
-  async findEnabled(clientId: string): Promise<Client | null> {
-    const client = await this.findExactly(clientId);
-    return client?.enabled ? client : null;
+  // The client an OAuth request names, if the OAuth endpoints may serve it: it exists, is
+  // enabled and is approved.
+  async findUsable(clientId: string): Promise<Client | null> {
+    const client = await this.find(clientId);
+    return client?.isUsable ? client : null;
   }
 
-  // Whether an enabled client lists this browser origin in allowed_origins (CORS). The LIKE narrows
+  // Whether a usable client lists this browser origin in allowed_origins (CORS). The LIKE narrows
   // the rows to those whose JSON list holds the quoted origin; the exact check is done in code.
   async isAllowedOrigin(origin: string): Promise<boolean> {
     const quoted = JSON.stringify(origin).replace(/[!%_]/g, '!$&');
@@ -62,27 +91,28 @@ export class ClientsService {
       .createQueryBuilder('client')
       .select(['client.clientId', 'client.allowedOrigins'])
       .where('client.enabled = :enabled', { enabled: true })
+      .andWhere('client.status = :approved', { approved: 'approved' })
       .andWhere("client.allowed_origins LIKE :pattern ESCAPE '!'", { pattern: `%${quoted}%` })
       .getMany();
     return candidates.some((client) => client.allowedOrigins.includes(origin));
   }
 
   async get(clientId: string): Promise<Client> {
-    const client = await this.findExactly(clientId);
+    const client = await this.find(clientId);
     if (!client) {
       throw new NotFoundException('client not found');
     }
     return client;
   }
 
-  // MySQL's binary collation still ignores trailing spaces (PAD SPACE): `id ` would find `id`.
-  // The id must match byte for byte, as it does on SQLite.
-  private async findExactly(clientId: string): Promise<Client | null> {
+  // The client by id whatever its state. MySQL's binary collation still ignores trailing spaces
+  // (PAD SPACE): `id ` would find `id`. The id must match byte for byte, as it does on SQLite.
+  async find(clientId: string): Promise<Client | null> {
     const client = await this.clients.findOneBy({ clientId });
     return client?.clientId === clientId ? client : null;
   }
 
-  async update(clientId: string, changes: UpdateClientDto): Promise<Client> {
+  async update(clientId: string, changes: UpdateClientDto, actor: Actor): Promise<Client> {
     const client = await this.get(clientId);
     const wasPublic = client.isPublic;
     this.clients.merge(client, {
@@ -97,6 +127,8 @@ export class ClientsService {
       skipConsent: changes.skip_consent,
       introspectionAllowed: changes.introspection_allowed,
       enabled: changes.enabled,
+      clientUri: changes.client_uri,
+      description: changes.description,
       updatedAt: new Date(),
     });
     if (client.isPublic !== wasPublic) {
@@ -108,18 +140,31 @@ export class ClientsService {
       });
     }
     this.assertRulesHold(client);
-    return this.clients.save(client, SINGLE_STATEMENT);
+    return this.saveRecorded(client, {
+      type: 'client.updated',
+      actor,
+      details: {
+        fields: Object.entries(changes)
+          .filter(([, value]) => value !== undefined)
+          .map(([field]) => field)
+          .sort(),
+      },
+    });
   }
 
-  async remove(clientId: string): Promise<void> {
-    const { affected } = await this.clients.delete({ clientId });
-    if (!affected) {
-      throw new NotFoundException('client not found');
-    }
+  async remove(clientId: string, actor: Actor): Promise<void> {
+    const client = await this.get(clientId);
+    await inTransaction(this.dataSource, async (manager) => {
+      const { affected } = await manager.delete(Client, { clientId: client.clientId });
+      if (!affected) {
+        throw new NotFoundException('client not found');
+      }
+      await this.record(manager, client, { type: 'client.deleted', actor });
+    });
   }
 
   // Rotation: the old secret stops working at once; the new one is returned this one time.
-  async rotateSecret(clientId: string): Promise<IssuedClient> {
+  async rotateSecret(clientId: string, actor: Actor): Promise<IssuedClient> {
     const client = await this.get(clientId);
     if (client.isPublic) {
       throw new ValidationFailedException({
@@ -128,7 +173,62 @@ export class ClientsService {
     }
     const secret = this.setNewSecret(client);
     client.updatedAt = new Date();
-    return { client: await this.clients.save(client, SINGLE_STATEMENT), secret };
+    return {
+      client: await this.saveRecorded(client, { type: 'client.secret_rotated', actor }),
+      secret,
+    };
+  }
+
+  // An operator's decision. The status moves with one conditional UPDATE, so of two concurrent
+  // decisions on one client only those that find it in a status they apply to take effect.
+  async review(
+    clientId: string,
+    decision: ReviewDecision,
+    actor: Actor,
+    reason?: string,
+  ): Promise<Client> {
+    const { from, to } = REVIEW[decision];
+    return inTransaction(this.dataSource, async (manager) => {
+      const { affected } = await manager.update(
+        Client,
+        { clientId, status: In([...from]) },
+        { status: to, rejectionReason: reason ?? null, updatedAt: new Date() },
+      );
+      const client = await manager.findOneBy(Client, { clientId });
+      if (client?.clientId !== clientId) {
+        throw new NotFoundException('client not found');
+      }
+      if (!affected) {
+        throw new ConflictException(`client is already ${client.status}`);
+      }
+      await this.record(manager, client, {
+        type: decision === 'approve' ? 'client.approved' : 'client.rejected',
+        actor,
+        details: reason === undefined ? undefined : { reason },
+      });
+      return client;
+    });
+  }
+
+  private saveRecorded(client: Client, record: Omit<AuditRecord, 'clientId' | 'userId'>) {
+    return inTransaction(this.dataSource, async (manager) => {
+      const saved = await manager.save(client);
+      await this.record(manager, saved, record);
+      return saved;
+    });
+  }
+
+  // Client events concern the application's owner, if a developer registered it.
+  private record(
+    manager: EntityManager,
+    client: Client,
+    record: Omit<AuditRecord, 'clientId' | 'userId'>,
+  ) {
+    return this.audit.record(manager, {
+      ...record,
+      clientId: client.clientId,
+      userId: client.ownerId,
+    });
   }
 
   private setNewSecret(client: Client): string {

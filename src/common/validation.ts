@@ -42,3 +42,13 @@ export const adminValidationPipe = new ValidationPipe({
 // Like @IsOptional(), but only an absent field is skipped: `null` is validated (and refused) for
 // fields whose column cannot be null.
 export const OptionalNonNull = () => ValidateIf((_object, value) => value !== undefined);
+
+// Validates a value outside a route (the CLI, form pages) exactly as adminValidationPipe does on
+// one; throws ValidationFailedException.
+export async function validateInput<T>(
+  metatype: new () => T,
+  value: unknown,
+  type: 'body' | 'query' = 'body',
+): Promise<T> {
+  return (await adminValidationPipe.transform(value, { type, metatype })) as T;
+}

@@ -34,6 +34,8 @@ describe('validateEnv', () => {
       AUTH_CODE_TTL: 60,
       REFRESH_REUSE_GRACE: 10,
       LOG_LEVEL: 'info',
+      DEVELOPER_APPS_AUTO_APPROVE: false,
+      DEVELOPER_SCOPES: ['profile', 'email'],
       GENERATED_SECRETS: ['SESSION_SECRET', 'ADMIN_API_KEY', 'SIGNING_KEYS_SECRET'],
     });
   });
@@ -56,6 +58,8 @@ describe('validateEnv', () => {
       AUTH_CODE_TTL: '30',
       REFRESH_REUSE_GRACE: '0',
       LOG_LEVEL: 'warn',
+      DEVELOPER_APPS_AUTO_APPROVE: 'true',
+      DEVELOPER_SCOPES: 'profile orders:read',
       ...secrets,
     });
     expect(env).toEqual({
@@ -68,6 +72,8 @@ describe('validateEnv', () => {
       AUTH_CODE_TTL: 30,
       REFRESH_REUSE_GRACE: 0,
       LOG_LEVEL: 'warn',
+      DEVELOPER_APPS_AUTO_APPROVE: true,
+      DEVELOPER_SCOPES: ['profile', 'orders:read'],
       ...secrets,
       GENERATED_SECRETS: [],
     });
@@ -113,6 +119,18 @@ describe('validateEnv', () => {
     { raw: { DATABASE_URL: 'mysql://db:3306' }, problem: /^DATABASE_URL: must name a database/ },
     { raw: { DATABASE_URL: 'mysql://db:port/x' }, problem: /^DATABASE_URL: is not a valid/ },
     { raw: { DATABASE_URL: 'sqlite:' }, problem: /^DATABASE_URL: sqlite: needs a file path/ },
+    {
+      raw: { DEVELOPER_APPS_AUTO_APPROVE: 'yes' },
+      problem: /^DEVELOPER_APPS_AUTO_APPROVE: must be true or false$/,
+    },
+    {
+      raw: { DEVELOPER_SCOPES: 'profile  email' },
+      problem: /^DEVELOPER_SCOPES: must be scope names separated by single spaces$/,
+    },
+    {
+      raw: { DEVELOPER_SCOPES: 'profile admin' },
+      problem: /^DEVELOPER_SCOPES: must not include admin/,
+    },
   ])('should name the variable when $raw is invalid', ({ raw, problem }) => {
     const problems = problemsOf(raw);
     expect(problems).toHaveLength(1);

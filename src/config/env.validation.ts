@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
+import { isWellFormedScope } from '../common/scope';
 import {
   IsIn,
   IsInt,
@@ -84,6 +85,16 @@ class EnvironmentVariables {
   @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  // Developers' applications skip the operator's approval.
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  DEVELOPER_APPS_AUTO_APPROVE = 'false';
+
+  // The scopes developers may request for their applications.
+  @IsOptional()
+  @IsString()
+  DEVELOPER_SCOPES = 'profile email';
 }
 
 export type DatabaseTarget = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
@@ -101,6 +112,8 @@ export type Env = {
   AUTH_CODE_TTL: number;
   REFRESH_REUSE_GRACE: number;
   LOG_LEVEL: (typeof LOG_LEVELS)[number];
+  DEVELOPER_APPS_AUTO_APPROVE: boolean;
+  DEVELOPER_SCOPES: string[];
   // Names of secrets generated for this process because they were not set (development only).
   GENERATED_SECRETS: string[];
 };
@@ -129,6 +142,10 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   const portIsInvalid = problems.some((problem) => problem.startsWith('PORT:'));
   if (issuerProblem && (vars.ISSUER !== undefined || !portIsInvalid)) {
     problems.push(`ISSUER: ${issuerProblem}`);
+  }
+  const developerScopesProblem = checkDeveloperScopes(vars.DEVELOPER_SCOPES);
+  if (developerScopesProblem) {
+    problems.push(`DEVELOPER_SCOPES: ${developerScopesProblem}`);
   }
   const database = parseDatabaseUrl(vars.DATABASE_URL);
   if (typeof database === 'string') {
@@ -159,6 +176,8 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     AUTH_CODE_TTL: vars.AUTH_CODE_TTL,
     REFRESH_REUSE_GRACE: vars.REFRESH_REUSE_GRACE,
     LOG_LEVEL: vars.LOG_LEVEL,
+    DEVELOPER_APPS_AUTO_APPROVE: vars.DEVELOPER_APPS_AUTO_APPROVE === 'true',
+    DEVELOPER_SCOPES: vars.DEVELOPER_SCOPES.split(' '),
     GENERATED_SECRETS: generated,
   };
 }
@@ -169,6 +188,17 @@ function describeProblem(error: ValidationError): string {
     reason.replace(new RegExp(`^${error.property} `), ''),
   );
   return `${error.property}: ${reasons.join('; ')}`;
+}
+
+// Space-separated scope tokens. Never `admin`: a developer's application holding it could act as
+// any admin user who approved it.
+function checkDeveloperScopes(scopes: string): string | undefined {
+  if (!isWellFormedScope(scopes)) {
+    return 'must be scope names separated by single spaces';
+  }
+  return scopes.split(' ').includes('admin')
+    ? 'must not include admin (it would let third-party applications administer this server)'
+    : undefined;
 }
 
 // RFC 8414 §2: the issuer is an https URL with no query or fragment (http only for loopback in development).

@@ -1,3 +1,4 @@
+import { AuditEvent } from '../audit/audit-event.entity';
 import { AuthorizationCode } from '../authorization/authorization-code.entity';
 import { Consent } from '../authorization/consent.entity';
 import { LoginAttempt } from '../users/login-attempt.entity';
@@ -21,4 +22,5 @@ export const entities = [
   SigningKey,
   Session,
   LoginAttempt,
+  AuditEvent,
 ];

@@ -19,6 +19,9 @@ export type LiveAccessToken = { row: AccessToken; principal: TokenPrincipal };
 // What an access token is issued for: one grant (its family) of a user to a client.
 export type AccessGrant = { client: Client; userId: string; scope: string[]; familyId: string };
 
+// Which tokens to revoke: one grant's (its family), or every grant's of a user to a client.
+export type IssuedIn = { familyId: string } | { userId: string; clientId: string };
+
 // Access tokens, in the format the client asks for. Every token has a row in access_tokens, which
 // is what revocation and the liveness checks act on:
 // - opaque: 256 random bits; the row holds only their SHA-256. The table is theirs alone, so a
@@ -73,21 +76,25 @@ export class AccessTokensService {
     return { token, expiresIn: this.ttlSeconds };
   }
 
-  // The principal of a live token: not revoked, not expired, its client still enabled, its user
+  // The principal of a live token: not revoked, not expired, its client still usable, its user
   // enabled and not disabled since the token was issued. Anything else is null.
   async verify(token: string): Promise<TokenPrincipal | null> {
     return (await this.inspect(token))?.principal ?? null;
   }
 
   // A live token with its row (for introspection: expiry, issue time). One query reads the token,
-  // its user, and whether its client is enabled.
+  // its user, and whether its client is usable (enabled and approved).
   async inspect(token: string): Promise<LiveAccessToken | null> {
     const where = await this.lookup(token);
     const row =
       where &&
       (await this.tokens
         .createQueryBuilder('token')
-        .innerJoin(Client, 'client', 'client.clientId = token.clientId AND client.enabled = 1')
+        .innerJoin(
+          Client,
+          'client',
+          "client.clientId = token.clientId AND client.enabled = 1 AND client.status = 'approved'",
+        )
         .innerJoinAndMapOne('token.owner', User, 'owner', 'owner.id = token.userId')
         .where(where)
         .getOne());
@@ -135,9 +142,9 @@ export class AccessTokensService {
     await this.tokens.update({ id: row.id, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
-  async revokeFamily(manager: EntityManager, familyId: string, now: Date): Promise<void> {
+  async revokeIssued(manager: EntityManager, issued: IssuedIn, now: Date): Promise<void> {
     await manager
       .getRepository(AccessToken)
-      .update({ familyId, revokedAt: IsNull() }, { revokedAt: now });
+      .update({ ...issued, revokedAt: IsNull() }, { revokedAt: now });
   }
 }

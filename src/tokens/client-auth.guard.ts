@@ -25,7 +25,8 @@ const UNKNOWN_CLIENT_SECRET_HASH = sha256Hex(generateOpaqueSecret());
 
 // Client authentication for the token (and later revocation and introspection) endpoints: a form
 // body, one method, and the method the client registered. Unknown client, disabled client, wrong
-// secret and wrong method all fail alike with 401 invalid_client.
+// secret and wrong method all fail alike with 401 invalid_client; a client that authenticated but
+// is not approved (a developer's pending application) gets unauthorized_client.
 @Injectable()
 export class ClientAuthGuard implements CanActivate {
   constructor(private readonly clients: ClientsService) {}
@@ -45,7 +46,8 @@ export class ClientAuthGuard implements CanActivate {
       request.headers.authorization,
       request.body as RawParams,
     );
-    const client = await this.clients.findEnabled(credentials.clientId);
+    const found = await this.clients.find(credentials.clientId);
+    const client = found?.enabled ? found : null;
     const secretMatches =
       credentials.secret !== undefined &&
       secretMatchesHash(credentials.secret, client?.secretHash ?? UNKNOWN_CLIENT_SECRET_HASH);
@@ -55,6 +57,15 @@ export class ClientAuthGuard implements CanActivate {
       (credentials.method !== 'none' && !secretMatches)
     ) {
       throw clientAuthenticationFailed();
+    }
+    // Told only to the client itself, once it has authenticated.
+    if (client.status !== 'approved') {
+      throw new OAuthError(
+        'unauthorized_client',
+        client.status === 'pending'
+          ? 'this client is awaiting approval by an operator'
+          : 'this client was not approved by an operator',
+      );
     }
     request.client = client;
     return true;

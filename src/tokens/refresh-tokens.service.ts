@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, IsNull, Repository } from 'typeorm';
 import { Client } from '../clients/client.entity';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { resolveScope, scopeList } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { User } from '../users/user.entity';
-import { AccessGrant, AccessTokensService } from './access-tokens.service';
+import { AccessGrant, AccessTokensService, IssuedIn } from './access-tokens.service';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { TokenOwners } from './token-owners.service';
@@ -152,16 +152,30 @@ export class RefreshTokensService {
   }
 
   // Revokes everything issued in one grant: the family, its refresh tokens and its access tokens.
-  // The family row is written first, so on MySQL this waits for a rotation in progress.
   async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
+    await this.revokeIssued(manager, { id: familyId }, { familyId });
+  }
+
+  // Revokes every grant of this user to this client, and all they issued.
+  async revokeAllOf(manager: EntityManager, userId: string, clientId: string): Promise<void> {
+    await this.revokeIssued(manager, { userId, clientId }, { userId, clientId });
+  }
+
+  // The family rows are written first, so on MySQL this waits for a rotation in progress and then
+  // also revokes the successor it inserted.
+  private async revokeIssued(
+    manager: EntityManager,
+    families: FindOptionsWhere<RefreshTokenFamily>,
+    issued: IssuedIn,
+  ): Promise<void> {
     const now = new Date();
     await manager
       .getRepository(RefreshTokenFamily)
-      .update({ id: familyId, revokedAt: IsNull() }, { revokedAt: now });
+      .update({ ...families, revokedAt: IsNull() }, { revokedAt: now });
     await manager
       .getRepository(RefreshToken)
-      .update({ familyId, revokedAt: IsNull() }, { revokedAt: now });
-    await this.accessTokens.revokeFamily(manager, familyId, now);
+      .update({ ...issued, revokedAt: IsNull() }, { revokedAt: now });
+    await this.accessTokens.revokeIssued(manager, issued, now);
   }
 
   // The presented token is the head: rotate it. It was rotated moments ago and the head is its own

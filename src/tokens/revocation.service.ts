@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthorizationCodesService } from '../authorization/authorization-codes.service';
 import { Client } from '../clients/client.entity';
 import { inTransaction } from '../database/transactions';
 import { AccessTokensService } from './access-tokens.service';
@@ -15,6 +16,7 @@ export class RevocationService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accessTokens: AccessTokensService,
     private readonly refreshTokens: RefreshTokensService,
+    private readonly codes: AuthorizationCodesService,
   ) {}
 
   async revoke(caller: Client, token: string): Promise<void> {
@@ -32,5 +34,12 @@ export class RevocationService {
         this.refreshTokens.revokeFamily(manager, refresh.familyId),
       );
     }
+  }
+
+  // A user takes back a client's access: its unused codes are spent first (a redemption in
+  // progress finishes before, and its tokens are then revoked with the rest), then every grant.
+  async revokeAccess(manager: EntityManager, userId: string, clientId: string): Promise<void> {
+    await this.codes.withdrawAll(manager, userId, clientId);
+    await this.refreshTokens.revokeAllOf(manager, userId, clientId);
   }
 }

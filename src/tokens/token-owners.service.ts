@@ -25,10 +25,11 @@ export class TokenOwners {
     return user && isIssuedAfterInvalidation(user, issuedAt) ? user : null;
   }
 
-  // The token's user, if that user is live and the token's client still exists and is enabled.
+  // The token's user, if that user is live and the token's client still exists and is usable
+  // (enabled and approved).
   async liveOwners(token: IssuedToken): Promise<User | null> {
     const [client, user] = await Promise.all([
-      this.clients.findEnabled(token.clientId),
+      this.clients.findUsable(token.clientId),
       this.liveUser(token.userId, token.createdAt),
     ]);
     return client ? user : null;

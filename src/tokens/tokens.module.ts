@@ -27,7 +27,7 @@ import { SigningKey } from './signing-keys/signing-key.entity';
 import { SigningKeysService } from './signing-keys/signing-keys.service';
 
 // The token endpoint and its grants, revocation and introspection, signing keys and their JWK Set,
-// and access-token verification for the global AccessGuard.
+// access-token verification for the global AccessGuard, and revoking a user's grants to a client.
 @Module({
   imports: [
     TypeOrmModule.forFeature([AccessToken, RefreshToken, RefreshTokenFamily, SigningKey]),
@@ -57,6 +57,6 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     SigningKeysService,
     JwtAccessTokens,
   ],
-  exports: [AccessTokensService],
+  exports: [AccessTokensService, RevocationService],
 })
 export class TokensModule {}

@@ -6,23 +6,34 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsOptional,
   IsString,
   Length,
   MaxLength,
   ValidateBy,
   ValidationOptions,
 } from 'class-validator';
+import { PaginationQueryDto } from '../../common/pagination.dto';
 import { OptionalNonNull } from '../../common/validation';
 import {
   ACCESS_TOKEN_FORMATS,
   AccessTokenFormat,
   Client,
+  CLIENT_STATUSES,
+  ClientStatus,
   GRANT_TYPES,
   GrantType,
   TOKEN_ENDPOINT_AUTH_METHODS,
   TokenEndpointAuthMethod,
 } from '../client.entity';
-import { originProblem, redirectUriProblem, scopeProblem } from '../client-metadata';
+import {
+  homepageProblem,
+  originProblem,
+  redirectUriProblem,
+  scopeProblem,
+} from '../client-metadata';
+
+export const MAX_DESCRIPTION_LENGTH = 1000;
 
 // A string, or each string of an array, must pass `problemOf`; the message names the first failure.
 function Satisfies(problemOf: (value: string) => string | undefined, options?: ValidationOptions) {
@@ -118,9 +129,35 @@ export class CreateClientDto {
   @OptionalNonNull()
   @IsBoolean()
   enabled?: boolean;
+
+  @ApiPropertyOptional({ example: 'https://app.example.com', description: 'Home page' })
+  @OptionalNonNull()
+  @Satisfies(homepageProblem)
+  @IsString()
+  client_uri?: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_DESCRIPTION_LENGTH })
+  @OptionalNonNull()
+  @MaxLength(MAX_DESCRIPTION_LENGTH)
+  @IsString()
+  description?: string;
 }
 
 export class UpdateClientDto extends PartialType(CreateClientDto, { skipNullProperties: false }) {}
+
+export class ListClientsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: CLIENT_STATUSES })
+  @IsOptional()
+  @IsIn(CLIENT_STATUSES)
+  status?: ClientStatus;
+}
+
+export class RejectClientDto {
+  @ApiProperty({ description: 'Shown to the application owner', maxLength: 500 })
+  @Length(1, 500)
+  @IsString()
+  reason!: string;
+}
 
 export class ClientResponseDto {
   @ApiProperty() client_id!: string;
@@ -138,6 +175,12 @@ export class ClientResponseDto {
   @ApiProperty() skip_consent!: boolean;
   @ApiProperty() introspection_allowed!: boolean;
   @ApiProperty() enabled!: boolean;
+  @ApiProperty({ enum: CLIENT_STATUSES }) status!: ClientStatus;
+  @ApiProperty({ nullable: true, description: 'The developer who registered it' })
+  owner_id!: string | null;
+  @ApiProperty({ nullable: true }) client_uri!: string | null;
+  @ApiProperty({ nullable: true }) description!: string | null;
+  @ApiProperty({ nullable: true }) rejection_reason!: string | null;
   @ApiProperty() created_at!: string;
 
   static from(client: Client, secret?: string): ClientResponseDto {
@@ -155,6 +198,11 @@ export class ClientResponseDto {
       skip_consent: client.skipConsent,
       introspection_allowed: client.introspectionAllowed,
       enabled: client.enabled,
+      status: client.status,
+      owner_id: client.ownerId,
+      client_uri: client.clientUri,
+      description: client.description,
+      rejection_reason: client.rejectionReason,
       created_at: client.createdAt.toISOString(),
     };
   }

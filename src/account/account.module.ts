@@ -1,0 +1,22 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthorizationModule } from '../authorization/authorization.module';
+import { PageHeadersMiddleware } from '../authorization/page-headers.middleware';
+import { TokensModule } from '../tokens/tokens.module';
+import { ConnectedAppsApiController } from './connected-apps-api.controller';
+import { ConnectedAppsPagesController } from './connected-apps-pages.controller';
+import { ConnectedAppsService } from './connected-apps.service';
+
+// A user's own account: connected apps (/account/apps, hosted pages on the login session) and the
+// same as JSON (/api/account/apps, scope `account`). It sits above tokens: revoking access
+// revokes the client's tokens.
+@Module({
+  imports: [AuthorizationModule, TokensModule, AuditModule],
+  controllers: [ConnectedAppsPagesController, ConnectedAppsApiController],
+  providers: [ConnectedAppsService],
+})
+export class AccountModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(PageHeadersMiddleware).forRoutes('account/*path');
+  }
+}

@@ -1,0 +1,25 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { RequestWithPrincipal } from './access';
+import { clientIp } from './client-ip';
+
+// Who did something, for the audit trail: a user (signed in on the hosted pages, or holding an
+// access token, an admin's included), the ADMIN_API_KEY, or the operator's command line.
+export type ActorType = 'user' | 'admin_api_key' | 'cli';
+export type Actor = { type: ActorType; userId: string | null; ip: string | null };
+
+export const CLI_ACTOR: Actor = { type: 'cli', userId: null, ip: null };
+
+export function userActor(userId: string, ip: string): Actor {
+  return { type: 'user', userId, ip };
+}
+
+// The caller of an @AdminOnly() or @Scopes() route: the token's user, or else the ADMIN_API_KEY
+// (the only way through AccessGuard without a token principal).
+export const RequestActor = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Actor => {
+    const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
+    return request.principal
+      ? userActor(request.principal.user.id, clientIp(request))
+      : { type: 'admin_api_key', userId: null, ip: clientIp(request) };
+  },
+);

@@ -1,0 +1,112 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Client } from '../clients/client.entity';
+import { ClientsService, IssuedClient } from '../clients/clients.service';
+import { Actor } from '../common/actor';
+import { ValidationFailedException } from '../common/validation';
+import { Env } from '../config/env.validation';
+import { RegisterAppDto, UpdateAppDto } from './dto/developer-app.dto';
+
+export const MAX_APPS_PER_DEVELOPER = 50;
+
+// A browser app (public client) calls the token endpoint from the pages it is redirected to, so
+// those pages' origins are its CORS origins.
+function originsOf(redirectUris: string[]): string[] {
+  return [...new Set(redirectUris.map((uri) => new URL(uri).origin))];
+}
+
+// Developers' own applications: registered through the portal, pending until an operator approves
+// them (unless DEVELOPER_APPS_AUTO_APPROVE), and reachable only by their owner. A developer's app
+// gets the authorization_code and refresh_token grants with PKCE, consent always asked, and only
+// the scopes listed in DEVELOPER_SCOPES.
+@Injectable()
+export class DeveloperAppsService {
+  private readonly autoApprove: boolean;
+  readonly availableScopes: string[];
+
+  constructor(
+    private readonly clients: ClientsService,
+    config: ConfigService<Env, true>,
+  ) {
+    this.autoApprove = config.get('DEVELOPER_APPS_AUTO_APPROVE', { infer: true });
+    this.availableScopes = config.get('DEVELOPER_SCOPES', { infer: true });
+  }
+
+  async register(ownerId: string, input: RegisterAppDto, actor: Actor): Promise<IssuedClient> {
+    const scope = this.allowedScope(input.scope);
+    if ((await this.list(ownerId)).length >= MAX_APPS_PER_DEVELOPER) {
+      throw new ConflictException(
+        `you can register at most ${MAX_APPS_PER_DEVELOPER} applications; delete one first`,
+      );
+    }
+    const method = input.token_endpoint_auth_method ?? 'client_secret_basic';
+    const redirectUris = input.redirect_uris ?? [];
+    return this.clients.create(
+      {
+        ...input,
+        scope,
+        token_endpoint_auth_method: method,
+        grant_types: ['authorization_code', 'refresh_token'],
+        allowed_origins: method === 'none' ? originsOf(redirectUris) : [],
+      },
+      actor,
+      { ownerId, status: this.autoApprove ? 'approved' : 'pending' },
+    );
+  }
+
+  list(ownerId: string): Promise<Client[]> {
+    return this.clients.list({ limit: MAX_APPS_PER_DEVELOPER, offset: 0 }, ownerId);
+  }
+
+  // Someone else's application and one that does not exist look the same.
+  async get(ownerId: string, clientId: string): Promise<Client> {
+    const client = await this.clients.find(clientId);
+    if (client?.ownerId !== ownerId) {
+      throw new NotFoundException('application not found');
+    }
+    return client;
+  }
+
+  async update(
+    ownerId: string,
+    clientId: string,
+    changes: UpdateAppDto,
+    actor: Actor,
+  ): Promise<Client> {
+    const client = await this.get(ownerId, clientId);
+    const origins =
+      client.isPublic && changes.redirect_uris ? originsOf(changes.redirect_uris) : undefined;
+    return this.clients.update(
+      clientId,
+      {
+        description: changes.description,
+        redirect_uris: changes.redirect_uris,
+        allowed_origins: origins,
+      },
+      actor,
+    );
+  }
+
+  async remove(ownerId: string, clientId: string, actor: Actor): Promise<void> {
+    await this.get(ownerId, clientId);
+    await this.clients.remove(clientId, actor);
+  }
+
+  async rotateSecret(ownerId: string, clientId: string, actor: Actor): Promise<IssuedClient> {
+    await this.get(ownerId, clientId);
+    return this.clients.rotateSecret(clientId, actor);
+  }
+
+  // RFC 6749 §3.3: no scope asked means every scope on offer.
+  private allowedScope(scope: string | undefined): string {
+    if (scope === undefined) {
+      return this.availableScopes.join(' ');
+    }
+    if (!scope.split(' ').every((name) => this.availableScopes.includes(name))) {
+      throw new ValidationFailedException({
+        scope: [`may only include: ${this.availableScopes.join(', ')}`],
+      });
+    }
+    return scope;
+  }
+}

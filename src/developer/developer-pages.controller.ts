@@ -1,0 +1,217 @@
+import { Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CsrfGuard } from '../authorization/csrf.guard';
+import { PagesService } from '../authorization/pages.service';
+import { describeScope } from '../authorization/scope-descriptions';
+import { BrowserSession } from '../authorization/session.service';
+import { SignedInPages, SignedInUser } from '../authorization/signed-in.guard';
+import { Client } from '../clients/client.entity';
+import { MAX_DESCRIPTION_LENGTH } from '../clients/dto/client.dto';
+import { userActor } from '../common/actor';
+import { clientIp } from '../common/client-ip';
+import { FieldErrors, validateInput, ValidationFailedException } from '../common/validation';
+import { User } from '../users/user.entity';
+import { AppFormValues, editInput, formErrors, readAppForm, registrationInput } from './app-form';
+import { DeveloperAppsService } from './developer-apps.service';
+import { RegisterAppDto, UpdateAppDto } from './dto/developer-app.dto';
+
+const STATUS_LABELS = {
+  pending: 'Awaiting approval',
+  approved: 'Approved',
+  rejected: 'Rejected',
+};
+
+const NEW_APP: AppFormValues = {
+  client_name: '',
+  description: '',
+  client_uri: '',
+  redirect_uris: '',
+  scopes: [],
+  client_type: 'confidential',
+};
+
+const csrfOf = (request: Request) => (request.browserSession as BrowserSession).data.csrfToken;
+
+// What the pages show of an application.
+function appView(app: Client) {
+  return {
+    clientId: app.clientId,
+    clientName: app.clientName,
+    status: app.status,
+    statusLabel: STATUS_LABELS[app.status],
+    isPending: app.status === 'pending',
+    rejectionReason: app.rejectionReason,
+    isPublic: app.isPublic,
+    scopes: app.scope.split(' ').map(describeScope),
+    clientUri: app.clientUri,
+    createdAt: app.createdAt.toISOString().slice(0, 10),
+  };
+}
+
+// The developer portal: a signed-in user registers applications, sees their status (and an
+// operator's reason for a rejection), edits redirect URIs and description, rotates the secret and
+// deletes them. A secret is shown once, in the answer to the POST that made it: it is never
+// stored, even for a redirect.
+@ApiExcludeController()
+@Controller('developer/apps')
+@SignedInPages('/developer/apps')
+export class DeveloperPagesController {
+  constructor(
+    private readonly apps: DeveloperAppsService,
+    private readonly pages: PagesService,
+  ) {}
+
+  @Get()
+  async list(@SignedInUser() user: User, @Res() response: Response): Promise<void> {
+    const apps = await this.apps.list(user.id);
+    this.pages.render(response, 200, 'developer-apps', {
+      title: 'Your applications',
+      username: user.username,
+      apps: apps.map(appView),
+    });
+  }
+
+  @Get('new')
+  showRegistration(@Req() request: Request, @Res() response: Response): void {
+    this.renderRegistration(request, response, 200, NEW_APP, {});
+  }
+
+  @Post()
+  @UseGuards(CsrfGuard)
+  async register(
+    @SignedInUser() user: User,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const form = readAppForm(request.body);
+    try {
+      const input = await validateInput(RegisterAppDto, registrationInput(form));
+      const actor = userActor(user.id, clientIp(request));
+      const { client, secret } = await this.apps.register(user.id, input, actor);
+      this.renderSecret(response, 201, client, secret, 'Application registered');
+    } catch (error) {
+      if (!(error instanceof ValidationFailedException)) {
+        throw error;
+      }
+      const fields =
+        form.scopes.length > 0 ? error.fields : { ...error.fields, scope: ['choose at least one'] };
+      this.renderRegistration(request, response, 400, form, fields);
+    }
+  }
+
+  @Get(':id')
+  async show(
+    @SignedInUser() user: User,
+    @Param('id') id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const app = await this.apps.get(user.id, id);
+    this.renderApp(request, response, 200, app, null, {});
+  }
+
+  @Post(':id')
+  @UseGuards(CsrfGuard)
+  async update(
+    @SignedInUser() user: User,
+    @Param('id') id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const form = readAppForm(request.body);
+    try {
+      const changes = await validateInput(UpdateAppDto, editInput(form));
+      await this.apps.update(user.id, id, changes, userActor(user.id, clientIp(request)));
+      response.status(303).location(`/developer/apps/${id}`).end();
+    } catch (error) {
+      if (!(error instanceof ValidationFailedException)) {
+        throw error;
+      }
+      const app = await this.apps.get(user.id, id);
+      this.renderApp(request, response, 400, app, form, error.fields);
+    }
+  }
+
+  @Post(':id/secret')
+  @UseGuards(CsrfGuard)
+  async rotateSecret(
+    @SignedInUser() user: User,
+    @Param('id') id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const actor = userActor(user.id, clientIp(request));
+    const { client, secret } = await this.apps.rotateSecret(user.id, id, actor);
+    this.renderSecret(response, 200, client, secret, 'New client secret');
+  }
+
+  @Post(':id/delete')
+  @UseGuards(CsrfGuard)
+  async remove(
+    @SignedInUser() user: User,
+    @Param('id') id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.apps.remove(user.id, id, userActor(user.id, clientIp(request)));
+    response.status(303).location('/developer/apps').end();
+  }
+
+  private renderRegistration(
+    request: Request,
+    response: Response,
+    status: number,
+    form: AppFormValues,
+    fields: FieldErrors,
+  ) {
+    this.pages.render(response, status, 'developer-app-new', {
+      title: 'Register an application',
+      csrfToken: csrfOf(request),
+      values: form,
+      isPublic: form.client_type === 'public',
+      scopes: this.apps.availableScopes.map((name) => ({
+        name,
+        description: describeScope(name),
+        checked: form.scopes.includes(name),
+      })),
+      maxDescription: MAX_DESCRIPTION_LENGTH,
+      errors: formErrors(fields),
+    });
+  }
+
+  // The application, with its edit form holding `form` (what was sent) or else what is stored.
+  private renderApp(
+    request: Request,
+    response: Response,
+    status: number,
+    app: Client,
+    form: AppFormValues | null,
+    fields: FieldErrors,
+  ) {
+    this.pages.render(response, status, 'developer-app', {
+      title: app.clientName,
+      csrfToken: csrfOf(request),
+      app: appView(app),
+      description: form ? form.description : (app.description ?? ''),
+      redirectUris: form ? form.redirect_uris : app.redirectUris.join('\n'),
+      maxDescription: MAX_DESCRIPTION_LENGTH,
+      errors: formErrors(fields),
+    });
+  }
+
+  private renderSecret(
+    response: Response,
+    status: number,
+    app: Client,
+    secret: string | undefined,
+    heading: string,
+  ) {
+    this.pages.render(response, status, 'developer-secret', {
+      title: heading,
+      heading,
+      app: appView(app),
+      secret: secret ?? null,
+    });
+  }
+}
