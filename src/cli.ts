@@ -11,6 +11,7 @@ import {
   RejectClientDto,
 } from './clients/dto/client.dto';
 import { CLI_ACTOR } from './common/actor';
+import { AppReviewService } from './developer/app-review.service';
 import { validateInput, ValidationFailedException } from './common/validation';
 import { Env, InvalidEnvironmentError } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
@@ -96,7 +97,7 @@ const commands: Record<string, Command> = {
     run: async (app, values) => {
       const clientId = requiredString(values, 'client_id');
       return ClientResponseDto.from(
-        await app.get(ClientsService).review(clientId, 'approve', CLI_ACTOR),
+        await app.get(AppReviewService).decide(clientId, 'approve', CLI_ACTOR),
       );
     },
   },
@@ -105,15 +106,9 @@ const commands: Record<string, Command> = {
     options: { client_id: single, reason: single },
     run: async (app, { client_id: clientId, ...values }) => {
       const { reason } = await validateInput(RejectClientDto, values);
+      const id = requiredString({ client_id: clientId }, 'client_id');
       return ClientResponseDto.from(
-        await app
-          .get(ClientsService)
-          .review(
-            requiredString({ client_id: clientId }, 'client_id'),
-            'reject',
-            CLI_ACTOR,
-            reason,
-          ),
+        await app.get(AppReviewService).decide(id, 'reject', CLI_ACTOR, reason),
       );
     },
   },

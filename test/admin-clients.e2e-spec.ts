@@ -19,7 +19,11 @@ describe('admin clients', () => {
 
   describe('POST /admin/clients', () => {
     it('should create a confidential client with defaults and return its secret once', async () => {
-      const res = await createClient(t.server).expect(201).expect('Content-Type', /json/);
+      const res = await createClient(t.server)
+        .expect(201)
+        .expect('Content-Type', /json/)
+        .expect('Cache-Control', 'no-store')
+        .expect('Pragma', 'no-cache');
       expect(res.body).toEqual({
         client_id: expect.stringMatching(CLIENT_ID),
         client_secret: expect.stringMatching(SECRET),

@@ -140,21 +140,12 @@ describe('operator CLI', () => {
   });
 
   it('should list pending clients, approve one and reject another with a reason, recording the CLI', async () => {
-    const create = async (name: string) =>
-      JSON.parse(
-        (
-          await runCli(
-            [
-              'clients:create',
-              '--client_name',
-              name,
-              '--redirect_uris',
-              'https://x.example.com/cb',
-            ],
-            database.url,
-          )
-        ).stdout,
-      ).client_id as string;
+    const create = async (name: string) => {
+      const args = ['--client_name', name, '--redirect_uris', 'https://x.example.com/cb'];
+      const result = await runCli(['clients:create', ...args], database.url);
+      expect(result).toMatchObject({ status: 0, stderr: expect.stringMatching(/^Store/) });
+      return (JSON.parse(result.stdout) as { client_id: string }).client_id;
+    };
     const [first, second] = [await create('Pending One'), await create('Pending Two')];
     const dataSource = createDataSource(validateEnv({ DATABASE_URL: database.url }).DATABASE);
     await dataSource.initialize();

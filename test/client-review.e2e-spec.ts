@@ -21,6 +21,15 @@ import {
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
 
 const IP = /^(::ffff:)?127\.0\.0\.1$|^::1$/;
+const REFUSAL = {
+  pending: 'this client is awaiting approval by an operator',
+  rejected: 'this client was not approved by an operator',
+};
+
+// What the token, revocation and introspection endpoints answer an authenticated client that is
+// not approved.
+const expectNotApproved = (res: request.Response, status: keyof typeof REFUSAL) =>
+  expectOAuthError(res, 400, 'unauthorized_client', REFUSAL[status]);
 
 // Operators approve or reject developers' applications; only an approved application can be used
 // at the authorization and token endpoints.
@@ -105,12 +114,7 @@ describe('client review', () => {
         redirect_uri: CALLBACK,
         code_verifier: 'v'.repeat(43),
       });
-      expectOAuthError(
-        res,
-        400,
-        'unauthorized_client',
-        'this client is awaiting approval by an operator',
-      );
+      expectNotApproved(res, 'pending');
     });
 
     it('should get invalid_client, telling nothing of its status, with a wrong secret', async () => {
@@ -132,22 +136,12 @@ describe('client review', () => {
         grant_type: 'refresh_token',
         refresh_token: 'x',
       });
-      expectOAuthError(
-        token,
-        400,
-        'unauthorized_client',
-        'this client is awaiting approval by an operator',
-      );
+      expectNotApproved(token, 'pending');
       const revoke = await request(t.server)
         .post('/oauth/revoke')
         .type('form')
         .send({ client_id: clientId, token: 'x' });
-      expectOAuthError(
-        revoke,
-        400,
-        'unauthorized_client',
-        'this client is awaiting approval by an operator',
-      );
+      expectNotApproved(revoke, 'pending');
     });
   });
 
@@ -256,12 +250,7 @@ describe('client review', () => {
         grant_type: 'refresh_token',
         refresh_token: 'x',
       });
-      expectOAuthError(
-        token,
-        400,
-        'unauthorized_client',
-        'this client was not approved by an operator',
-      );
+      expectNotApproved(token, 'rejected');
 
       const events = await auditEvents(t.server, { client_id: app.id }).expect(200);
       expect((events.body as { type: string }[]).map((event) => event.type)).toEqual([
@@ -279,24 +268,36 @@ describe('client review', () => {
       }
     });
 
-    it('should withdraw an approved application: its tokens stop working, and approving again is possible', async () => {
+    it('should withdraw an approved application and take back its tokens, codes and consents for good', async () => {
       await review(t.server, app.id, 'approve').expect(200);
       const code = await obtainCode(t.server, { clientId: app.id, scope: 'profile' });
       const tokens = (await exchangeCode(t.server, app, code).expect(200)).body as IssuedTokens;
+      const unused = await obtainCode(t.server, { clientId: app.id, scope: 'profile' });
 
       await review(t.server, app.id, 'reject', { reason: 'Abuse reported' }).expect(200);
       expectInvalidToken(await callMe(t.server, tokens.access_token));
-      const refused = await refresh(t.server, app, tokens.refresh_token);
-      expectOAuthError(
-        refused,
-        400,
-        'unauthorized_client',
-        'this client was not approved by an operator',
-      );
+      expectNotApproved(await refresh(t.server, app, tokens.refresh_token), 'rejected');
 
+      // Approving it again brings nothing back: every user is asked again.
       const again = await review(t.server, app.id, 'approve').expect(200);
       expect(again.body).toMatchObject({ status: 'approved', rejection_reason: null });
-      await callMe(t.server, tokens.access_token).expect(200);
+      expectInvalidToken(await callMe(t.server, tokens.access_token));
+      expectOAuthError(
+        await refresh(t.server, app, tokens.refresh_token),
+        400,
+        'invalid_grant',
+        'the refresh token is invalid or expired',
+      );
+      expectOAuthError(
+        await exchangeCode(t.server, app, unused),
+        400,
+        'invalid_grant',
+        'the authorization code was already used',
+      );
+      const browser = new Browser(t.server);
+      await browser.signIn('alice', STRONG_PASSWORD);
+      const res = await authorizeAs(browser, app.id);
+      expect(res.headers.location).toMatch(/^\/consent\?request=/);
     });
 
     it('should answer 409 when it is already rejected', async () => {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createUser } from './factories';
-import { auditEvents } from './helpers/developer';
+import { auditEvents, review } from './helpers/developer';
 import { CALLBACK, passwordTokens, registerTrustedClient } from './helpers/oauth';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
 
@@ -60,6 +60,7 @@ describe('developer API', () => {
   it('should register a pending application owned by the token user, with its secret once', async () => {
     const res = await api(aliceToken).post('', { ...app, description: 'Helps' });
     expect(res.status).toBe(201);
+    expect(res.headers).toMatchObject({ 'cache-control': 'no-store', pragma: 'no-cache' });
     expect(res.body).toMatchObject({
       client_id: expect.stringMatching(/^[\w-]{22}$/),
       client_secret: expect.stringMatching(/^[\w-]{43}$/),
@@ -142,6 +143,30 @@ describe('developer API', () => {
       await request(t.server).get(`/admin/clients/${clientId}`).set(adminAuth).expect(200);
     });
 
+    it('should send an approved application back for approval when its redirect URIs change', async () => {
+      await review(t.server, clientId, 'approve').expect(200);
+      const described = await api(aliceToken).patch(`/${clientId}`, { description: 'Same URIs' });
+      expect(described.body.status).toBe('approved');
+      const moved = await api(aliceToken).patch(`/${clientId}`, {
+        redirect_uris: ['https://elsewhere.example.com/cb'],
+      });
+      expect(moved.status).toBe(200);
+      expect(moved.body).toMatchObject({
+        status: 'pending',
+        redirect_uris: ['https://elsewhere.example.com/cb'],
+      });
+      const { body: events } = await auditEvents(t.server, {
+        client_id: clientId,
+        type: 'client.updated',
+      });
+      expect(events[0].details).toEqual({
+        fields: ['redirect_uris'],
+        previous_redirect_uris: [CALLBACK],
+        redirect_uris: ['https://elsewhere.example.com/cb'],
+        status: 'pending',
+      });
+    });
+
     it('should take new redirect URIs and description, and refuse any other field', async () => {
       const res = await api(aliceToken).patch(`/${clientId}`, {
         description: 'Better',
@@ -162,6 +187,7 @@ describe('developer API', () => {
     it('should rotate the secret, and delete it', async () => {
       const rotated = await api(aliceToken).post(`/${clientId}/secret`).expect(200);
       expect(rotated.body.client_secret).toMatch(/^[\w-]{43}$/);
+      expect(rotated.headers).toMatchObject({ 'cache-control': 'no-store', pragma: 'no-cache' });
       await api(aliceToken).delete(`/${clientId}`).expect(204);
       await api(aliceToken).get(`/${clientId}`).expect(404);
       await api(aliceToken).delete(`/${clientId}`).expect(404);

@@ -242,7 +242,49 @@ describe('developer portal', () => {
       const page = await alice.get(`/developer/apps/${clientId}`);
       expect(page.text).toContain('>Now with forecasts</textarea>');
       const { body } = await auditEvents(t.server, { type: 'client.updated' }).expect(200);
-      expect(body[0].details).toEqual({ fields: ['description', 'redirect_uris'] });
+      expect(body[0].details).toEqual({
+        fields: ['description', 'redirect_uris'],
+        previous_redirect_uris: [CALLBACK],
+        redirect_uris: [CALLBACK, 'https://app.example.com/other'],
+      });
+    });
+
+    it('should send it back for approval, after a warning, when an approved one changes its redirect URIs', async () => {
+      await review(t.server, clientId, 'approve').expect(200);
+      const page = await alice.get(`/developer/apps/${clientId}`);
+      expect(page.text).toContain(
+        'Changing the redirect URIs sends the application back for approval',
+      );
+      const described = await alice.post(`/developer/apps/${clientId}`, {
+        csrf_token: alice.csrf,
+        description: 'Only the words',
+        redirect_uris: CALLBACK,
+      });
+      expect(described.status).toBe(303);
+      expect((await clientRow(clientId)).status).toBe('approved');
+
+      await alice.post(`/developer/apps/${clientId}`, {
+        csrf_token: alice.csrf,
+        description: 'Only the words',
+        redirect_uris: 'https://evil.example.com/steal',
+      });
+      expect(await clientRow(clientId)).toMatchObject({
+        status: 'pending',
+        redirect_uris: ['https://evil.example.com/steal'],
+      });
+      const bob = new Browser(t.server);
+      await bob.signIn('bob', STRONG_PASSWORD);
+      const res = await bob.get(
+        authorizePath({
+          client_id: clientId,
+          redirect_uri: 'https://evil.example.com/steal',
+          scope: 'profile',
+          state: 's',
+        }),
+      );
+      expect(res.status).toBe(400);
+      expect(res.headers.location).toBeUndefined();
+      expect(res.text).toContain('<h1>Application awaiting approval</h1>');
     });
 
     it('should show the edit form again with the problem and change nothing', async () => {

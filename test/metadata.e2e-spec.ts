@@ -29,7 +29,7 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       revocation_endpoint: `${ISSUER}/oauth/revoke`,
       introspection_endpoint: `${ISSUER}/oauth/introspect`,
       jwks_uri: `${ISSUER}/oauth/jwks`,
-      scopes_supported: ['profile', 'email', 'admin'],
+      scopes_supported: ['profile', 'email', 'admin', 'developer', 'account'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: ['authorization_code', 'refresh_token', 'password'],

@@ -31,10 +31,10 @@ export class ConnectedAppsService {
       throw new NotFoundException('no connected application with this client_id');
     }
     await inTransaction(this.dataSource, async (manager) => {
-      if (!(await this.consents.forget(manager, userId, clientId))) {
+      if (!(await this.consents.forget(manager, { userId, clientId }))) {
         throw new NotFoundException('no connected application with this client_id');
       }
-      await this.revocation.revokeAccess(manager, userId, clientId);
+      await this.revocation.revokeGrants(manager, { userId, clientId });
       await this.audit.record(manager, { type: 'consent.revoked', actor, userId, clientId });
     });
   }

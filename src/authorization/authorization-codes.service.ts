@@ -16,6 +16,10 @@ export type CodeGrant = {
   codeChallenge: string | null;
 };
 
+// Whose grants: every user's of a client, or one user's. Never pass `userId: undefined`: leave it
+// out.
+export type GrantsOf = { clientId: string; userId?: string };
+
 export type CodeRedemption =
   | { outcome: 'redeemed'; code: AuthorizationCode }
   // Already used: the caller revokes what the first redemption produced (code.familyId).
@@ -75,12 +79,12 @@ export class AuthorizationCodesService {
     return code;
   }
 
-  // Spends every unused code of this user for this client (access revoked): a code issued just
-  // before is then refused, and presenting it revokes anything issued from it.
-  async withdrawAll(manager: EntityManager, userId: string, clientId: string): Promise<void> {
+  // Spends every unused code of a client (of one user, or of all): a code issued just before its
+  // access was revoked is then refused, and presenting it revokes anything issued from it.
+  async withdrawAll(manager: EntityManager, grants: GrantsOf): Promise<void> {
     await manager
       .getRepository(AuthorizationCode)
-      .update({ userId, clientId, consumedAt: IsNull() }, { consumedAt: new Date() });
+      .update({ ...grants, consumedAt: IsNull() }, { consumedAt: new Date() });
   }
 
   // Consumes the code and checks what it is bound to. The code is spent even when a check fails

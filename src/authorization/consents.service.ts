@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { Client } from '../clients/client.entity';
 import { Actor } from '../common/actor';
 import { inTransaction } from '../database/transactions';
+import { GrantsOf } from './authorization-codes.service';
 import { Consent } from './consent.entity';
 
 // Remembered consent: per user and client, the set of scopes approved so far. A request is covered
@@ -64,9 +65,9 @@ export class ConsentsService {
       .getMany();
   }
 
-  // Deletes the user's consent for the client; whether there was one.
-  async forget(manager: EntityManager, userId: string, clientId: string): Promise<boolean> {
-    const { affected } = await manager.delete(Consent, { userId, clientId });
+  // Deletes the consents to a client (of one user, or of all); whether there was one.
+  async forget(manager: EntityManager, grants: GrantsOf): Promise<boolean> {
+    const { affected } = await manager.delete(Consent, grants);
     return Boolean(affected);
   }
 }

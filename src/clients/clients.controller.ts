@@ -10,14 +10,9 @@ import {
   Query,
   UsePipes,
 } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../common/access';
+import { NoStore } from '../common/no-store';
 import { Actor, RequestActor } from '../common/actor';
 import { adminValidationPipe } from '../common/validation';
 import { ClientsService } from './clients.service';
@@ -25,7 +20,6 @@ import {
   ClientResponseDto,
   CreateClientDto,
   ListClientsQueryDto,
-  RejectClientDto,
   UpdateClientDto,
 } from './dto/client.dto';
 
@@ -37,6 +31,7 @@ export class ClientsController {
   constructor(private readonly clientsService: ClientsService) {}
 
   @Post()
+  @NoStore()
   @ApiCreatedResponse({
     type: ClientResponseDto,
     description: 'Includes client_secret, shown once',
@@ -82,6 +77,7 @@ export class ClientsController {
 
   @Post(':id/secret')
   @HttpCode(200)
+  @NoStore()
   @ApiOkResponse({
     type: ClientResponseDto,
     description: 'Includes the new client_secret, shown once',
@@ -93,31 +89,5 @@ export class ClientsController {
   ): Promise<ClientResponseDto> {
     const { client, secret } = await this.clientsService.rotateSecret(id, actor);
     return ClientResponseDto.from(client, secret);
-  }
-
-  // A developer's pending (or rejected) application may then be used at the OAuth endpoints.
-  @Post(':id/approve')
-  @HttpCode(200)
-  @ApiOkResponse({ type: ClientResponseDto })
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'Already approved' })
-  async approve(@Param('id') id: string, @RequestActor() actor: Actor): Promise<ClientResponseDto> {
-    return ClientResponseDto.from(await this.clientsService.review(id, 'approve', actor));
-  }
-
-  // Refuses a pending application, or withdraws an approved one; the owner sees the reason.
-  @Post(':id/reject')
-  @HttpCode(200)
-  @ApiOkResponse({ type: ClientResponseDto })
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'Already rejected' })
-  async reject(
-    @Param('id') id: string,
-    @Body() body: RejectClientDto,
-    @RequestActor() actor: Actor,
-  ): Promise<ClientResponseDto> {
-    return ClientResponseDto.from(
-      await this.clientsService.review(id, 'reject', actor, body.reason),
-    );
   }
 }

@@ -112,9 +112,16 @@ export class ClientsService {
     return client?.clientId === clientId ? client : null;
   }
 
-  async update(clientId: string, changes: UpdateClientDto, actor: Actor): Promise<Client> {
+  // `resubmit`: the change goes back to operators for review (a developer's new redirect URIs).
+  async update(
+    clientId: string,
+    changes: UpdateClientDto,
+    actor: Actor,
+    resubmit = false,
+  ): Promise<Client> {
     const client = await this.get(clientId);
     const wasPublic = client.isPublic;
+    const previousRedirectUris = client.redirectUris;
     this.clients.merge(client, {
       clientName: changes.client_name,
       redirectUris: changes.redirect_uris,
@@ -140,14 +147,24 @@ export class ClientsService {
       });
     }
     this.assertRulesHold(client);
+    if (resubmit) {
+      client.status = 'pending';
+      client.rejectionReason = null;
+    }
+    const fields = Object.entries(changes)
+      .filter(([, value]) => value !== undefined)
+      .map(([field]) => field)
+      .sort();
     return this.saveRecorded(client, {
       type: 'client.updated',
       actor,
       details: {
-        fields: Object.entries(changes)
-          .filter(([, value]) => value !== undefined)
-          .map(([field]) => field)
-          .sort(),
+        fields,
+        ...(changes.redirect_uris && {
+          previous_redirect_uris: previousRedirectUris,
+          redirect_uris: client.redirectUris,
+        }),
+        ...(resubmit && { status: client.status }),
       },
     });
   }
@@ -179,35 +196,35 @@ export class ClientsService {
     };
   }
 
-  // An operator's decision. The status moves with one conditional UPDATE, so of two concurrent
-  // decisions on one client only those that find it in a status they apply to take effect.
+  // An operator's decision, in the caller's transaction (see AppReviewService). The status moves
+  // with one conditional UPDATE, so of two concurrent decisions on one client only those that find
+  // it in a status they apply to take effect.
   async review(
+    manager: EntityManager,
     clientId: string,
     decision: ReviewDecision,
     actor: Actor,
     reason?: string,
   ): Promise<Client> {
     const { from, to } = REVIEW[decision];
-    return inTransaction(this.dataSource, async (manager) => {
-      const { affected } = await manager.update(
-        Client,
-        { clientId, status: In([...from]) },
-        { status: to, rejectionReason: reason ?? null, updatedAt: new Date() },
-      );
-      const client = await manager.findOneBy(Client, { clientId });
-      if (client?.clientId !== clientId) {
-        throw new NotFoundException('client not found');
-      }
-      if (!affected) {
-        throw new ConflictException(`client is already ${client.status}`);
-      }
-      await this.record(manager, client, {
-        type: decision === 'approve' ? 'client.approved' : 'client.rejected',
-        actor,
-        details: reason === undefined ? undefined : { reason },
-      });
-      return client;
+    const { affected } = await manager.update(
+      Client,
+      { clientId, status: In([...from]) },
+      { status: to, rejectionReason: reason ?? null, updatedAt: new Date() },
+    );
+    const client = await manager.findOneBy(Client, { clientId });
+    if (client?.clientId !== clientId) {
+      throw new NotFoundException('client not found');
+    }
+    if (!affected) {
+      throw new ConflictException(`client is already ${client.status}`);
+    }
+    await this.record(manager, client, {
+      type: decision === 'approve' ? 'client.approved' : 'client.rejected',
+      actor,
+      details: reason === undefined ? undefined : { reason },
     });
+    return client;
   }
 
   private saveRecorded(client: Client, record: Omit<AuditRecord, 'clientId' | 'userId'>) {

@@ -3,7 +3,11 @@ const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;
 
 // Scopes Portcullis itself gives meaning to (GET /api/me and the admin routes); clients may be
 // registered with others for their own APIs.
-export const BUILT_IN_SCOPES = ['profile', 'email', 'admin'];
+export const BUILT_IN_SCOPES = ['profile', 'email', 'admin', 'developer', 'account'];
+
+// Scopes that act for the user on this server itself (administer it, manage their applications,
+// revoke their connected apps): never for developers' third-party applications.
+export const FIRST_PARTY_SCOPES = ['admin', 'developer', 'account'];
 
 export function isWellFormedScope(scope: string): boolean {
   return SCOPE.test(scope);

@@ -129,7 +129,11 @@ describe('validateEnv', () => {
     },
     {
       raw: { DEVELOPER_SCOPES: 'profile admin' },
-      problem: /^DEVELOPER_SCOPES: must not include admin/,
+      problem: /^DEVELOPER_SCOPES: must not include admin \(/,
+    },
+    {
+      raw: { DEVELOPER_SCOPES: 'developer email account' },
+      problem: /^DEVELOPER_SCOPES: must not include developer, account \(/,
     },
   ])('should name the variable when $raw is invalid', ({ raw, problem }) => {
     const problems = problemsOf(raw);

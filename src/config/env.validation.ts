@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
-import { isWellFormedScope } from '../common/scope';
+import { FIRST_PARTY_SCOPES, isWellFormedScope } from '../common/scope';
 import {
   IsIn,
   IsInt,
@@ -190,14 +190,16 @@ function describeProblem(error: ValidationError): string {
   return `${error.property}: ${reasons.join('; ')}`;
 }
 
-// Space-separated scope tokens. Never `admin`: a developer's application holding it could act as
-// any admin user who approved it.
+// Space-separated scope tokens, none of those that act on this server for the user: a developer's
+// application holding `admin` could act as any admin who approved it, `developer` could take over
+// the user's applications, `account` could revoke their other connected apps.
 function checkDeveloperScopes(scopes: string): string | undefined {
   if (!isWellFormedScope(scopes)) {
     return 'must be scope names separated by single spaces';
   }
-  return scopes.split(' ').includes('admin')
-    ? 'must not include admin (it would let third-party applications administer this server)'
+  const refused = scopes.split(' ').filter((scope) => FIRST_PARTY_SCOPES.includes(scope));
+  return refused.length > 0
+    ? `must not include ${refused.join(', ')} (third-party applications must not act on this server for the user)`
     : undefined;
 }
 

@@ -12,6 +12,7 @@ import {
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ClientResponseDto } from '../clients/dto/client.dto';
 import { Principal, Scopes, TokenPrincipal } from '../common/access';
+import { NoStore } from '../common/no-store';
 import { Actor, RequestActor } from '../common/actor';
 import { adminValidationPipe } from '../common/validation';
 import { DeveloperAppsService } from './developer-apps.service';
@@ -27,6 +28,7 @@ export class DeveloperAppsApiController {
   constructor(private readonly apps: DeveloperAppsService) {}
 
   @Post()
+  @NoStore()
   @ApiCreatedResponse({
     type: ClientResponseDto,
     description: 'Includes client_secret, shown once',
@@ -81,6 +83,7 @@ export class DeveloperAppsApiController {
 
   @Post(':id/secret')
   @HttpCode(200)
+  @NoStore()
   @ApiOkResponse({
     type: ClientResponseDto,
     description: 'Includes the new client_secret, shown once',

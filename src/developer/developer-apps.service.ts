@@ -16,19 +16,20 @@ function originsOf(redirectUris: string[]): string[] {
 }
 
 // Developers' own applications: registered through the portal, pending until an operator approves
-// them (unless DEVELOPER_APPS_AUTO_APPROVE), and reachable only by their owner. A developer's app
+// them (unless DEVELOPER_APPS_AUTO_APPROVE), and again after their redirect URIs change; reachable
+// only by their owner. A developer's app
 // gets the authorization_code and refresh_token grants with PKCE, consent always asked, and only
 // the scopes listed in DEVELOPER_SCOPES.
 @Injectable()
 export class DeveloperAppsService {
-  private readonly autoApprove: boolean;
+  readonly requiresApproval: boolean;
   readonly availableScopes: string[];
 
   constructor(
     private readonly clients: ClientsService,
     config: ConfigService<Env, true>,
   ) {
-    this.autoApprove = config.get('DEVELOPER_APPS_AUTO_APPROVE', { infer: true });
+    this.requiresApproval = !config.get('DEVELOPER_APPS_AUTO_APPROVE', { infer: true });
     this.availableScopes = config.get('DEVELOPER_SCOPES', { infer: true });
   }
 
@@ -50,7 +51,7 @@ export class DeveloperAppsService {
         allowed_origins: method === 'none' ? originsOf(redirectUris) : [],
       },
       actor,
-      { ownerId, status: this.autoApprove ? 'approved' : 'pending' },
+      { ownerId, status: this.requiresApproval ? 'pending' : 'approved' },
     );
   }
 
@@ -74,16 +75,20 @@ export class DeveloperAppsService {
     actor: Actor,
   ): Promise<Client> {
     const client = await this.get(ownerId, clientId);
-    const origins =
-      client.isPublic && changes.redirect_uris ? originsOf(changes.redirect_uris) : undefined;
+    const redirectUris = changes.redirect_uris;
+    const origins = client.isPublic && redirectUris ? originsOf(redirectUris) : undefined;
+    // Operators approved where this application sends people (and, for a browser app, where it
+    // may call from): new redirect URIs go back to them before they are used.
+    const resubmit =
+      this.requiresApproval &&
+      client.status !== 'pending' &&
+      redirectUris !== undefined &&
+      redirectUris.join('\n') !== client.redirectUris.join('\n');
     return this.clients.update(
       clientId,
-      {
-        description: changes.description,
-        redirect_uris: changes.redirect_uris,
-        allowed_origins: origins,
-      },
+      { description: changes.description, redirect_uris: redirectUris, allowed_origins: origins },
       actor,
+      resubmit,
     );
   }
 

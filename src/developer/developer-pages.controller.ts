@@ -195,6 +195,7 @@ export class DeveloperPagesController {
       app: appView(app),
       description: form ? form.description : (app.description ?? ''),
       redirectUris: form ? form.redirect_uris : app.redirectUris.join('\n'),
+      changesNeedApproval: this.apps.requiresApproval && app.status !== 'pending',
       maxDescription: MAX_DESCRIPTION_LENGTH,
       errors: formErrors(fields),
     });

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, FindOptionsWhere, IsNull, Repository } from 'typeorm';
+import { GrantsOf } from '../authorization/authorization-codes.service';
 import { Client } from '../clients/client.entity';
 import { TokenPrincipal } from '../common/access';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
@@ -19,8 +20,8 @@ export type LiveAccessToken = { row: AccessToken; principal: TokenPrincipal };
 // What an access token is issued for: one grant (its family) of a user to a client.
 export type AccessGrant = { client: Client; userId: string; scope: string[]; familyId: string };
 
-// Which tokens to revoke: one grant's (its family), or every grant's of a user to a client.
-export type IssuedIn = { familyId: string } | { userId: string; clientId: string };
+// Which tokens to revoke: one grant's (its family), or a client's grants (of one user, or all).
+export type IssuedIn = { familyId: string } | GrantsOf;
 
 // Access tokens, in the format the client asks for. Every token has a row in access_tokens, which
 // is what revocation and the liveness checks act on:

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, IsNull, Repository } from 'typeorm';
+import { GrantsOf } from '../authorization/authorization-codes.service';
 import { Client } from '../clients/client.entity';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { resolveScope, scopeList } from '../common/scope';
@@ -156,9 +157,9 @@ export class RefreshTokensService {
     await this.revokeIssued(manager, { id: familyId }, { familyId });
   }
 
-  // Revokes every grant of this user to this client, and all they issued.
-  async revokeAllOf(manager: EntityManager, userId: string, clientId: string): Promise<void> {
-    await this.revokeIssued(manager, { userId, clientId }, { userId, clientId });
+  // Revokes a client's grants (of one user, or of all), and all they issued.
+  async revokeAllOf(manager: EntityManager, grants: GrantsOf): Promise<void> {
+    await this.revokeIssued(manager, grants, grants);
   }
 
   // The family rows are written first, so on MySQL this waits for a rotation in progress and then

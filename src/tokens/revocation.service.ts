@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthorizationCodesService } from '../authorization/authorization-codes.service';
+import { AuthorizationCodesService, GrantsOf } from '../authorization/authorization-codes.service';
 import { Client } from '../clients/client.entity';
 import { inTransaction } from '../database/transactions';
 import { AccessTokensService } from './access-tokens.service';
@@ -36,10 +36,11 @@ export class RevocationService {
     }
   }
 
-  // A user takes back a client's access: its unused codes are spent first (a redemption in
-  // progress finishes before, and its tokens are then revoked with the rest), then every grant.
-  async revokeAccess(manager: EntityManager, userId: string, clientId: string): Promise<void> {
-    await this.codes.withdrawAll(manager, userId, clientId);
-    await this.refreshTokens.revokeAllOf(manager, userId, clientId);
+  // Takes back a client's access (one user's, or every user's): its unused codes are spent first
+  // (a redemption in progress finishes before, and its tokens are then revoked with the rest),
+  // then every grant.
+  async revokeGrants(manager: EntityManager, grants: GrantsOf): Promise<void> {
+    await this.codes.withdrawAll(manager, grants);
+    await this.refreshTokens.revokeAllOf(manager, grants);
   }
 }
