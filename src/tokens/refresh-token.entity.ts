@@ -1,4 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { User } from '../users/user.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 
 @Entity('refresh_tokens')
@@ -44,4 +45,7 @@ export class RefreshToken {
 
   @Column({ type: 'datetime' })
   createdAt!: Date;
+
+  // Loaded with the token (see RefreshTokensService.find); not a column.
+  owner?: User;
 }

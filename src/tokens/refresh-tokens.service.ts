@@ -13,7 +13,7 @@ import { AccessGrant, AccessTokensService, IssuedIn } from './access-tokens.serv
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { TokenOwners } from './token-owners.service';
-import { isWithinReuseGrace } from './token-rules';
+import { isIssuedAfterInvalidation, isWithinReuseGrace } from './token-rules';
 
 export type Rotation =
   | { outcome: 'rotated'; refreshToken: string; grant: AccessGrant }
@@ -88,7 +88,7 @@ export class RefreshTokensService {
     if (!family || family.revokedAt !== null || token.expiresAt <= now) {
       return refused('the refresh token is invalid or expired');
     }
-    if (!(await this.owners.liveUser(token.userId, token.createdAt, manager))) {
+    if (!token.owner || !isIssuedAfterInvalidation(token.owner, token.createdAt)) {
       return refused('the refresh token is invalid or expired');
     }
     // Reuse is judged before anything else the request asks, so no parameter can dodge it.
@@ -126,11 +126,17 @@ export class RefreshTokensService {
     return { outcome: 'rotated', refreshToken: successor.value, grant };
   }
 
-  // The stored token and its family, live or not, read in one statement: read apart, a rotation
-  // committed in between would make a fresh family and a stale token look like reuse.
+  // The stored token with its family and its user, live or not, read in one statement: read
+  // apart, a rotation committed in between would make a fresh family and a stale token look like
+  // reuse.
   find(token: string, manager?: EntityManager): Promise<RefreshToken | null> {
     const tokens = manager ? manager.getRepository(RefreshToken) : this.tokens;
-    return tokens.findOne({ where: { tokenHash: sha256Hex(token) }, relations: { family: true } });
+    return tokens
+      .createQueryBuilder('token')
+      .leftJoinAndSelect('token.family', 'family')
+      .leftJoinAndMapOne('token.owner', User, 'owner', 'owner.id = token.userId')
+      .where('token.tokenHash = :hash', { hash: sha256Hex(token) })
+      .getOne();
   }
 
   // A live token (its family's head, nothing revoked or expired, its client enabled and its user

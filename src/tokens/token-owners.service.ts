@@ -5,7 +5,8 @@ import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { isIssuedAfterInvalidation } from './token-rules';
 
-type IssuedToken = { clientId: string; userId: string; createdAt: Date };
+// A token read together with its user (absent when the user no longer exists).
+type IssuedToken = { clientId: string; createdAt: Date; owner?: User };
 
 // Whether whoever a code or token was issued to may still use it, for every kind of token alike.
 @Injectable()
@@ -28,10 +29,10 @@ export class TokenOwners {
   // The token's user, if that user is live and the token's client still exists and is usable
   // (enabled and approved).
   async liveOwners(token: IssuedToken): Promise<User | null> {
-    const [client, user] = await Promise.all([
-      this.clients.findUsable(token.clientId),
-      this.liveUser(token.userId, token.createdAt),
-    ]);
-    return client ? user : null;
+    const user = token.owner;
+    if (!user || !isIssuedAfterInvalidation(user, token.createdAt)) {
+      return null;
+    }
+    return (await this.clients.findUsable(token.clientId)) ? user : null;
   }
 }

@@ -1,0 +1,54 @@
+import { DataSource } from 'typeorm';
+import { inTransaction } from '../src/database/transactions';
+import { createTestApp, TestApp } from './helpers/test-app';
+
+// inTransaction on the real database: on MySQL every transaction runs at READ COMMITTED, also on a
+// pooled connection used again; on SQLite transactions run one after another.
+describe('inTransaction', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const isolationLevel = async (dataSource: DataSource) =>
+    inTransaction(dataSource, async (manager) => {
+      // MySQL 8 names it transaction_isolation; MariaDB before 11.1 only tx_isolation.
+      const [row] = (await manager
+        .query('SELECT @@tx_isolation AS level')
+        .catch(() => manager.query('SELECT @@transaction_isolation AS level'))) as {
+        level: string;
+      }[];
+      return row.level;
+    });
+
+  it('should run every MySQL transaction at READ COMMITTED, however often a connection is reused', async () => {
+    if (t.dataSource.options.type !== 'mysql') {
+      return;
+    }
+    const levels = await Promise.all(
+      Array.from({ length: 25 }, () => isolationLevel(t.dataSource)),
+    );
+    expect(new Set(levels)).toEqual(new Set(['READ-COMMITTED']));
+  });
+
+  it('should roll back the work that threw, and give back its error', async () => {
+    const failure = new Error('work failed');
+    await expect(
+      inTransaction(t.dataSource, async (manager) => {
+        await manager.query("UPDATE clients SET client_name = 'x' WHERE 1 = 0");
+        await manager.query(
+          "INSERT INTO login_attempts (`key`, failures, window_started_at) VALUES ('rollback-probe', 1, '2026-01-01 00:00:00')",
+        );
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    const rows = await t.dataSource.query<{ n: number | string }[]>(
+      "SELECT COUNT(*) AS n FROM login_attempts WHERE `key` = 'rollback-probe'",
+    );
+    expect(Number(rows[0].n)).toBe(0);
+  });
+});
