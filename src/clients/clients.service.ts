@@ -5,6 +5,7 @@ import { AuditRecord, AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { ValidationFailedException } from '../common/validation';
+import { hydrate, selectColumns } from '../database/prepared-select';
 import { inTransaction } from '../database/transactions';
 import { Client, ClientStatus } from './client.entity';
 import { clientRuleProblems } from './client-metadata';
@@ -25,11 +26,15 @@ export type ReviewDecision = keyof typeof REVIEW;
 // Clients and their life cycle. Every change is stored together with its audit record.
 @Injectable()
 export class ClientsService {
+  private readonly byId: string;
+
   constructor(
     @InjectRepository(Client) private readonly clients: Repository<Client>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.byId = `SELECT ${selectColumns(dataSource, Client, 'c')} FROM clients c WHERE c.client_id = ?`;
+  }
 
   // The secret is returned here once; only its SHA-256 is stored. An operator's client is approved
   // at once; a developer's starts in the status its ownership says.
@@ -105,10 +110,12 @@ export class ClientsService {
     return client;
   }
 
-  // The client by id whatever its state. MySQL's binary collation still ignores trailing spaces
-  // (PAD SPACE): `id ` would find `id`. The id must match byte for byte, as it does on SQLite.
+  // The client by id whatever its state (read on every token, revocation and introspection
+  // request, hence prepared). MySQL's binary collation still ignores trailing spaces (PAD SPACE):
+  // `id ` would find `id`. The id must match byte for byte, as it does on SQLite.
   async find(clientId: string): Promise<Client | null> {
-    const client = await this.clients.findOneBy({ clientId });
+    const [raw] = await this.dataSource.query<Record<string, unknown>[]>(this.byId, [clientId]);
+    const client = raw && hydrate(this.dataSource, Client, raw, 'c');
     return client?.clientId === clientId ? client : null;
   }
 

@@ -2,18 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, FindOptionsWhere, IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { GrantsOf } from '../authorization/authorization-codes.service';
 import { Client } from '../clients/client.entity';
 import { TokenPrincipal } from '../common/access';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { scopeList } from '../common/scope';
-import { User } from '../users/user.entity';
 import { isIssuedAfterInvalidation } from './token-rules';
 import { Env } from '../config/env.validation';
 import { AccessToken } from './access-token.entity';
 import { IssuedAccessToken } from './token-response';
 import { isJwtShaped, JwtAccessTokens } from './jwt-access-tokens';
+import { LiveTokenQuery, TokenKey } from './live-token-query';
 
 export type LiveAccessToken = { row: AccessToken; principal: TokenPrincipal };
 
@@ -32,6 +32,7 @@ export type IssuedIn = { familyId: string } | GrantsOf;
 @Injectable()
 export class AccessTokensService {
   private readonly ttlSeconds: number;
+  private readonly liveTokens: LiveTokenQuery;
 
   constructor(
     @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
@@ -39,6 +40,7 @@ export class AccessTokensService {
     config: ConfigService<Env, true>,
   ) {
     this.ttlSeconds = config.get('ACCESS_TOKEN_TTL', { infer: true });
+    this.liveTokens = new LiveTokenQuery(tokens.manager.connection);
   }
 
   async issue(manager: EntityManager, grant: AccessGrant): Promise<IssuedAccessToken> {
@@ -86,19 +88,8 @@ export class AccessTokensService {
   // A live token with its row (for introspection: expiry, issue time). One query reads the token,
   // its user, and whether its client is usable (enabled and approved).
   async inspect(token: string): Promise<LiveAccessToken | null> {
-    const where = await this.lookup(token);
-    const row =
-      where &&
-      (await this.tokens
-        .createQueryBuilder('token')
-        .innerJoin(
-          Client,
-          'client',
-          "client.clientId = token.clientId AND client.enabled = 1 AND client.status = 'approved'",
-        )
-        .innerJoinAndMapOne('token.owner', User, 'owner', 'owner.id = token.userId')
-        .where(where)
-        .getOne());
+    const key = await this.lookup(token);
+    const row = key && (await this.liveTokens.find(key));
     const owner = row?.owner;
     if (
       !row ||
@@ -125,18 +116,23 @@ export class AccessTokensService {
 
   // The stored token, live or not.
   async find(token: string): Promise<AccessToken | null> {
-    const where = await this.lookup(token);
-    return where && this.tokens.findOneBy(where);
+    const key = await this.lookup(token);
+    return (
+      key &&
+      this.tokens.findOneBy(
+        'jti' in key ? { id: key.jti, format: 'jwt' } : { tokenHash: key.tokenHash },
+      )
+    );
   }
 
   // What identifies the presented token's row: the hash of an opaque token, or the jti of a JWT,
   // read only once its signature, type, issuer, audience and expiry have been verified.
-  private async lookup(token: string): Promise<FindOptionsWhere<AccessToken> | null> {
+  private async lookup(token: string): Promise<TokenKey | null> {
     if (!isJwtShaped(token)) {
       return { tokenHash: sha256Hex(token) };
     }
     const jti = await this.jwt.verify(token);
-    return jti === null ? null : { id: jti, format: 'jwt' };
+    return jti === null ? null : { jti };
   }
 
   async revoke(row: AccessToken): Promise<void> {
