@@ -226,7 +226,11 @@ describe('client review', () => {
         .set('Authorization', `Bearer ${token}`)
         .expect(200);
       const res = await auditEvents(t.server, { type: 'client.approved' }).expect(200);
-      expect(res.body[0]).toMatchObject({ actor_type: 'user', actor_user_id: admin.id });
+      expect(res.body[0]).toMatchObject({
+        actor_type: 'user',
+        actor_user_id: admin.id,
+        details: { via_client_id: console_.id },
+      });
     });
   });
 

@@ -10,6 +10,8 @@ describe('developer API', () => {
   let aliceToken: string;
   let bobToken: string;
   let aliceId: string;
+  // The first-party tool whose tokens the developers use.
+  let toolId: string;
 
   const api = (token: string) => ({
     get: (path = '') =>
@@ -34,6 +36,7 @@ describe('developer API', () => {
     aliceId = (await createUser(t.server, { username: 'alice' }).expect(201)).body.id;
     await createUser(t.server, { username: 'bob' }).expect(201);
     const tool = await registerTrustedClient(t.server, { scope: 'developer profile' });
+    toolId = tool.id;
     aliceToken = (await passwordTokens(t.server, tool, { scope: 'developer' })).access_token;
     bobToken = (await passwordTokens(t.server, tool, { username: 'bob', scope: 'developer' }))
       .access_token;
@@ -78,6 +81,7 @@ describe('developer API', () => {
       type: 'client.created',
       actor_type: 'user',
       actor_user_id: aliceId,
+      details: { status: 'pending', via_client_id: toolId },
     });
   });
 
@@ -164,6 +168,7 @@ describe('developer API', () => {
         previous_redirect_uris: [CALLBACK],
         redirect_uris: ['https://elsewhere.example.com/cb'],
         status: 'pending',
+        via_client_id: toolId,
       });
     });
 

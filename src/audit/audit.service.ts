@@ -29,10 +29,18 @@ export class AuditService {
       userId: record.userId ?? null,
       clientId: record.clientId ?? null,
       ip: record.actor.ip,
-      details: record.details ?? null,
+      details: this.detailsOf(record),
       createdAt: new Date(),
     });
     await manager.insert(AuditEvent, event);
+  }
+
+  // What the record says, plus the application a user acted through (an access token's client).
+  private detailsOf({ details, actor }: AuditRecord): AuditDetails | null {
+    if (actor.viaClientId === undefined) {
+      return details ?? null;
+    }
+    return { ...details, via_client_id: actor.viaClientId };
   }
 
   // Newest first. A user filter matches the user an event concerns and the user who acted.

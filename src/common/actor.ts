@@ -5,7 +5,13 @@ import { clientIp } from './client-ip';
 // Who did something, for the audit trail: a user (signed in on the hosted pages, or holding an
 // access token, an admin's included), the ADMIN_API_KEY, or the operator's command line.
 export type ActorType = 'user' | 'admin_api_key' | 'cli';
-export type Actor = { type: ActorType; userId: string | null; ip: string | null };
+// `viaClientId`: the application whose access token the user acted through, if any.
+export type Actor = {
+  type: ActorType;
+  userId: string | null;
+  ip: string | null;
+  viaClientId?: string;
+};
 
 export const CLI_ACTOR: Actor = { type: 'cli', userId: null, ip: null };
 
@@ -18,8 +24,9 @@ export function userActor(userId: string, ip: string): Actor {
 export const RequestActor = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Actor => {
     const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
-    return request.principal
-      ? userActor(request.principal.user.id, clientIp(request))
+    const { principal } = request;
+    return principal
+      ? { ...userActor(principal.user.id, clientIp(request)), viaClientId: principal.clientId }
       : { type: 'admin_api_key', userId: null, ip: clientIp(request) };
   },
 );
