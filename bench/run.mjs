@@ -1,4 +1,4 @@
-// npm run bench: Portcullis (SQLite and MySQL) and oidc-provider side by side, with two ceilings,
+// npm run bench: Portcullis (SQLite and MySQL) and oidc-provider side by side, with three ceilings,
 // on this machine in one run. Closed loop: each worker sends its next request when the previous
 // answer arrives. See docs/benchmarks.md for what is measured and the last results.
 //
@@ -169,17 +169,19 @@ async function measure(label, scenarios, name) {
   return result;
 }
 
-async function bareCeiling() {
-  const server = await startReadyLine('bare node:http', join(ROOT, 'bench', 'bare-server.mjs'));
+// A server answering GET /api/me with a fixed JSON body: bare node:http (what any Node HTTP
+// service can do here), or a NestJS app with that one route (what the framework itself allows).
+async function fixedJsonCeiling(name, script) {
+  const server = await startReadyLine(name, join(ROOT, 'bench', script));
   const http = httpClient(server.baseUrl);
   try {
     const op = async () => {
       const res = await http.send('GET', '/api/me');
       if (res.status !== 200) {
-        throw new Error(`bare: ${res.status}`);
+        throw new Error(`${name}: ${res.status}`);
       }
     };
-    return await measure('ceiling', { 'node:http': () => op }, 'node:http');
+    return await measure('ceiling', { [name]: () => op }, name);
   } finally {
     await http.close();
     await server.stop();
@@ -290,14 +292,19 @@ async function soak(minutes) {
     const sampler = setInterval(() => samples.push(rss()), 15_000);
     const result = await closedLoop(ops, minutes * 60);
     clearInterval(sampler);
+    // RSS saws up and down with garbage collection, so single samples say little: the median of
+    // the first third of the settled window (after a quarter of the run) against that of its last
+    // third tells a leak from the sawtooth.
     const settled = samples.slice(Math.floor(samples.length / 4));
-    const first = settled[0];
-    const last = settled[settled.length - 1];
+    const third = Math.max(1, Math.floor(settled.length / 3));
+    const early = median(settled.slice(0, third));
+    const late = median(settled.slice(-third));
     console.log(
       `soak ${minutes} min, ${workers} workers: ${result.opsPerSecond.toFixed(0)} ops/s, ${result.errors} errors, ` +
-        `p99 ${result.p99.toFixed(1)} ms, RSS ${samples.map((mb) => mb.toFixed(0)).join(' ')} MB`,
+        `p99 ${result.p99.toFixed(1)} ms, RSS ${samples.map((mb) => mb.toFixed(0)).join(' ')} MB, ` +
+        `median RSS ${early.toFixed(0)} MB early, ${late.toFixed(0)} MB late`,
     );
-    const growth = (last - first) / first;
+    const growth = (late - early) / early;
     if (result.errors > 0 || growth > 0.2) {
       console.error(
         `soak failed: ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ''}, ` +
@@ -310,6 +317,12 @@ async function soak(minutes) {
     await server.stop();
     await database.drop();
   }
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function machine(mysqlVersion) {
@@ -359,7 +372,8 @@ async function main() {
     return;
   }
   const ceilings = {
-    'bare node:http (fixed JSON)': await bareCeiling(),
+    'bare node:http (fixed JSON)': await fixedJsonCeiling('node:http', 'bare-server.mjs'),
+    'NestJS + Express, one route (fixed JSON)': await fixedJsonCeiling('NestJS', 'nest-server.mjs'),
     'argon2id verify': await argonCeiling(),
   };
   const engines = {};

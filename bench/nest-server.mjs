@@ -1,0 +1,31 @@
+// The framework's own ceiling: NestJS 11 on its default Express adapter with one route answering
+// the fixed JSON body of bench/bare-server.mjs, and nothing else (no logger, guard or filter).
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+require('reflect-metadata');
+const { Controller, Get, Module } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+
+const body = { sub: '00000000-0000-0000-0000-000000000000', username: 'bench' };
+
+class MeController {
+  me() {
+    return body;
+  }
+}
+// The decorators, applied as functions (this file is plain JavaScript).
+Controller('api')(MeController);
+Get('me')(
+  MeController.prototype,
+  'me',
+  Object.getOwnPropertyDescriptor(MeController.prototype, 'me'),
+);
+
+class BenchModule {}
+Module({ controllers: [MeController] })(BenchModule);
+
+const port = Number(process.env.PORT);
+const app = await NestFactory.create(BenchModule, { logger: false });
+await app.listen(port, '127.0.0.1');
+process.stdout.write(`READY http://127.0.0.1:${port}\n`);
