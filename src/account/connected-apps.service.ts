@@ -8,6 +8,8 @@ import { Actor } from '../common/actor';
 import { inTransaction } from '../database/transactions';
 import { RevocationService } from '../tokens/revocation.service';
 
+const notConnected = () => new NotFoundException('no connected application with this client_id');
+
 // A user's connected apps: the applications they approved, and taking that approval back.
 @Injectable()
 export class ConnectedAppsService {
@@ -28,11 +30,11 @@ export class ConnectedAppsService {
     const connected = await this.consents.listConnected(userId);
     // Compared here, byte for byte: MySQL would match `id ` to `id`.
     if (!connected.some((consent) => consent.clientId === clientId)) {
-      throw new NotFoundException('no connected application with this client_id');
+      throw notConnected();
     }
     await inTransaction(this.dataSource, async (manager) => {
       if (!(await this.consents.forget(manager, { userId, clientId }))) {
-        throw new NotFoundException('no connected application with this client_id');
+        throw notConnected();
       }
       await this.revocation.revokeGrants(manager, { userId, clientId });
       await this.audit.record(manager, { type: 'consent.revoked', actor, userId, clientId });

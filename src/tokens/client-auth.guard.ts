@@ -3,7 +3,6 @@ import {
   CanActivate,
   createParamDecorator,
   ExecutionContext,
-  Header,
   HttpCode,
   Injectable,
   Post,
@@ -14,6 +13,7 @@ import { Client } from '../clients/client.entity';
 import { hasRepeatedAuthorization } from '../common/bearer-token';
 import { ClientsService } from '../clients/clients.service';
 import { generateOpaqueSecret, secretMatchesHash, sha256Hex } from '../common/crypto';
+import { NoStore } from '../common/no-store';
 import { OAuthError } from '../common/oauth-error';
 import { RawParams } from '../common/oauth-params';
 import { clientAuthenticationFailed, readClientCredentials } from './client-credentials';
@@ -86,10 +86,4 @@ export const AuthenticatedClient = createParamDecorator(
 // A POST endpoint for authenticated clients (token, revocation, introspection): 200 on success,
 // never cached (RFC 6749 §5.1), the client authenticated by ClientAuthGuard.
 export const ClientAuthenticatedPost = () =>
-  applyDecorators(
-    Post(),
-    HttpCode(200),
-    Header('Cache-Control', 'no-store'),
-    Header('Pragma', 'no-cache'),
-    UseGuards(ClientAuthGuard),
-  );
+  applyDecorators(Post(), HttpCode(200), NoStore(), UseGuards(ClientAuthGuard));
