@@ -1,10 +1,11 @@
 // `npm test` runs the unit specs, the e2e suite on SQLite and, when TEST_MYSQL_URL is set
 // (mysql://user:pass@host:port/anydb: each test file creates and drops its own database), the same
 // e2e suite on MySQL.
-// jose (used by the server) and oauth4webapi (used by the strict-client suite) ship only ES modules,
-// which Jest's CommonJS runtime cannot load: test/helpers/esm-to-commonjs.js compiles them.
-// (Node itself loads them with require(), from Node 20.19.)
-const ESM_PACKAGES = ['jose', 'oauth4webapi'];
+// jose (used by the server), content-disposition (by @fastify/static, which serves the API docs'
+// assets) and oauth4webapi (used by the strict-client suite) ship only ES modules, which Jest's
+// CommonJS runtime cannot load: test/helpers/esm-to-commonjs.js compiles them. (Node itself loads
+// them with require(), from Node 20.19.)
+const ESM_PACKAGES = ['jose', 'oauth4webapi', 'content-disposition'];
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   '^.+\\.js$': '<rootDir>/test/helpers/esm-to-commonjs.js',
@@ -13,7 +14,8 @@ const common = {
   rootDir: __dirname,
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform,
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  // The innermost node_modules/ of a path names its package (content-disposition is nested).
+  transformIgnorePatterns: [`/node_modules/(?!.*/node_modules/)(?!(${ESM_PACKAGES.join('|')})/)`],
   testEnvironment: 'node',
 };
 const e2e = (engine) => ({

@@ -1,17 +1,21 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, httpAdapter } from './app.setup';
 import { Env, InvalidEnvironmentError } from './config/env.validation';
 import { loadEnvFile } from './config/load-env-file';
 
 async function bootstrap(): Promise<void> {
   loadEnvFile();
-  const app = await NestFactory.create(AppModule.forRoot(), { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), httpAdapter(), {
+    bufferLogs: true,
+  });
   await configureApp(app);
   const config = app.get<ConfigService<Env, true>>(ConfigService);
-  await app.listen(config.get('PORT', { infer: true }));
+  // Fastify listens on localhost unless told otherwise; Express listened on every interface.
+  await app.listen({ port: config.get('PORT', { infer: true }), host: '0.0.0.0' });
 }
 
 bootstrap().catch((error: unknown) => {

@@ -17,6 +17,72 @@ describe('admin clients', () => {
     await t.close();
   });
 
+  describe('request bodies', () => {
+    const post = (contentType: string, body: string) =>
+      request(t.server)
+        .post('/admin/clients')
+        .set(adminAuth)
+        .set('Content-Type', contentType)
+        .send(body);
+    const countClients = async () =>
+      Number(
+        (await t.dataSource.query<{ n: unknown }[]>('SELECT COUNT(*) AS n FROM clients'))[0].n,
+      );
+
+    it('should answer malformed JSON with 400 and store nothing', async () => {
+      const before = await countClients();
+      const res = await post('application/json', '{"client_name": ');
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ statusCode: 400, message: expect.any(String) });
+      expect(await countClients()).toBe(before);
+    });
+
+    it('should refuse JSON that names __proto__ with 400', async () => {
+      const res = await post(
+        'application/json',
+        '{"client_name":"x","redirect_uris":["https://a.example.com/cb"],"__proto__":{"is_admin":true}}',
+      );
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ statusCode: 400, message: expect.any(String) });
+    });
+
+    it('should answer a JSON body in another charset than UTF-8 with 415', async () => {
+      const res = await post('application/json; charset=latin1', '{"client_name":"x"}');
+      expect(res.status).toBe(415);
+      expect(res.body).toEqual({
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: 'the body must be UTF-8',
+      });
+    });
+
+    it('should read an empty JSON body as no body: the missing field is named', async () => {
+      const res = await post('application/json', '');
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'Invalid client_name',
+        fields: { client_name: expect.any(Array) },
+      });
+    });
+
+    it('should answer a body over 100 KiB with 413 and store nothing', async () => {
+      const before = await countClients();
+      const res = await post(
+        'application/json',
+        JSON.stringify({
+          client_name: 'x',
+          redirect_uris: ['https://a.example.com/cb'],
+          description: 'a'.repeat(101 * 1024),
+        }),
+      );
+      expect(res.status).toBe(413);
+      expect(res.body).toEqual({ statusCode: 413, message: expect.any(String) });
+      expect(await countClients()).toBe(before);
+    });
+  });
+
   describe('POST /admin/clients', () => {
     it('should create a confidential client with defaults and return its secret once', async () => {
       const res = await createClient(t.server)

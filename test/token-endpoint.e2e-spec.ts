@@ -267,6 +267,14 @@ describe('token endpoint: client authentication and request errors', () => {
       },
     );
 
+    it('should answer a body over 100 KiB with 413 invalid_request', async () => {
+      const res = await token()
+        .type('form')
+        .set('Authorization', basicHeader(basic.id, basic.secret))
+        .send(`grant_type=authorization_code&code=${'a'.repeat(101 * 1024)}`);
+      expectOAuthError(res, 413, 'invalid_request', 'the request is malformed');
+    });
+
     it('should answer invalid_request when there is no body', async () => {
       const res = await token().set('Authorization', basicHeader(basic.id, basic.secret));
       expect(res.status).toBe(400);
@@ -309,6 +317,7 @@ describe('token endpoint: client authentication and request errors', () => {
       ['grant_type=authorization_code&code=a&code=b', 'code'],
       ['grant_type=authorization_code&code[]=a', 'code'],
       ['grant_type=authorization_code&code[x]=a', 'code'],
+      ['grant_type=authorization_code&code[0]=a&code=b', 'code'],
     ])('should answer invalid_request for the repeated parameter in %s', async (body, name) => {
       const res = await token()
         .type('form')

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import { HttpRequest, HttpResponse, seeOther } from '../common/http';
 import { CsrfGuard } from '../authorization/csrf.guard';
 import { PagesService } from '../authorization/pages.service';
 import { describeScope } from '../authorization/scope-descriptions';
@@ -25,8 +25,8 @@ export class ConnectedAppsPagesController {
   @Get()
   async list(
     @SignedInUser() user: User,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: HttpRequest,
+    @Res() response: HttpResponse,
   ): Promise<void> {
     const consents = await this.connectedApps.list(user.id);
     this.pages.render(response, 200, 'account-apps', {
@@ -48,10 +48,10 @@ export class ConnectedAppsPagesController {
   async revoke(
     @SignedInUser() user: User,
     @Param('clientId') clientId: string,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: HttpRequest,
+    @Res() response: HttpResponse,
   ): Promise<void> {
     await this.connectedApps.revoke(user.id, clientId, userActor(user.id, clientIp(request)));
-    response.status(303).location('/account/apps').end();
+    seeOther(response, '/account/apps');
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import { HttpRequest, HttpResponse, isFormBody, seeOther } from '../common/http';
 import { OAuthError } from '../common/oauth-error';
 import { AuthorizationService } from './authorization.service';
 import { HostedPagesFilter } from './hosted-pages.filter';
@@ -18,13 +18,16 @@ export class AuthorizeController {
   constructor(private readonly authorization: AuthorizationService) {}
 
   @Get()
-  async authorizeByQuery(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.answer(request.query, request, response);
+  async authorizeByQuery(
+    @Req() request: HttpRequest,
+    @Res() response: HttpResponse,
+  ): Promise<void> {
+    await this.answer(request.query as Record<string, unknown>, request, response);
   }
 
   @Post()
-  async authorizeByForm(@Req() request: Request, @Res() response: Response): Promise<void> {
-    if (!request.is('application/x-www-form-urlencoded')) {
+  async authorizeByForm(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
+    if (!isFormBody(request)) {
       throw new OAuthError(
         'invalid_request',
         'a POST to the authorization endpoint must be application/x-www-form-urlencoded',
@@ -33,9 +36,13 @@ export class AuthorizeController {
     await this.answer(request.body as Record<string, unknown>, request, response);
   }
 
-  private async answer(params: Record<string, unknown>, request: Request, response: Response) {
+  private async answer(
+    params: Record<string, unknown>,
+    request: HttpRequest,
+    response: HttpResponse,
+  ) {
     const session = request.browserSession as BrowserSession;
     const location = await this.authorization.authorize(params, session);
-    response.status(303).location(location).end();
+    seeOther(response, location);
   }
 }

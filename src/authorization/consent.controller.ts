@@ -1,6 +1,6 @@
 import { Controller, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import { HttpRequest, HttpResponse, seeOther } from '../common/http';
 import { clientIp } from '../common/client-ip';
 import { AuthorizationService } from './authorization.service';
 import { CsrfGuard } from './csrf.guard';
@@ -25,7 +25,7 @@ export class ConsentController {
   ) {}
 
   @Get()
-  async show(@Req() request: Request, @Res() response: Response): Promise<void> {
+  async show(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
     const session = request.browserSession as BrowserSession;
     const { pending, client, user } = await this.authorization.consentPrompt(
       session,
@@ -45,13 +45,13 @@ export class ConsentController {
 
   @Post()
   @UseGuards(CsrfGuard)
-  async decide(@Req() request: Request, @Res() response: Response): Promise<void> {
+  async decide(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
     const location = await this.authorization.decide(
       request.browserSession as BrowserSession,
       stringField(request.body, 'request'),
       stringField(request.body, 'decision'),
       clientIp(request),
     );
-    response.status(303).location(location).end();
+    seeOther(response, location);
   }
 }

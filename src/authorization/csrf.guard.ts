@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { HttpRequest } from '../common/http';
 import { secretMatchesHash, sha256Hex } from '../common/crypto';
 import { stringField } from './form-field';
 import { PageError } from './page-error';
@@ -10,7 +10,7 @@ import { PageError } from './page-error';
 @Injectable()
 export class CsrfGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<HttpRequest>();
     const expected = request.browserSession?.data.csrfToken;
     const given = stringField(request.body, 'csrf_token');
     if (

@@ -6,7 +6,7 @@ import {
   Injectable,
   Logger,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { HttpRequest, HttpResponse, seeOther } from '../common/http';
 import { OAuthError } from '../common/oauth-error';
 import {
   isDatabaseUnavailable,
@@ -37,20 +37,20 @@ export class HostedPagesFilter implements ExceptionFilter {
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const request = host.switchToHttp().getRequest<Request>();
-    const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<HttpRequest>();
+    const response = host.switchToHttp().getResponse<HttpResponse>();
     this.respond(exception, request, response).catch((error: unknown) =>
       this.unexpected(error, response),
     );
   }
 
-  private async respond(exception: unknown, request: Request, response: Response) {
+  private async respond(exception: unknown, request: HttpRequest, response: HttpResponse) {
     if (exception instanceof LoginRejected) {
       await this.loginPage.renderRejected(request, response, exception);
     } else if (exception instanceof SignInRequired) {
-      response.status(303).location(LOGIN_PATH).end();
+      seeOther(response, LOGIN_PATH);
     } else if (exception instanceof OAuthError && exception.redirect) {
-      response.status(303).location(this.authorization.errorRedirect(exception)).end();
+      seeOther(response, this.authorization.errorRedirect(exception));
     } else if (exception instanceof OAuthError) {
       this.page(
         response,
@@ -69,16 +69,16 @@ export class HostedPagesFilter implements ExceptionFilter {
         'This request was answered in another window. Go back to the application.',
       );
     } else if (exception instanceof HttpException && exception.getStatus() < 500) {
-      this.page(response, exception.getStatus(), 'Request refused', exception.message);
+      this.page(response, exception.getStatus(), 'HttpRequest refused', exception.message);
     } else {
       this.unexpected(exception, response);
     }
   }
 
-  private unexpected(error: unknown, response: Response): void {
+  private unexpected(error: unknown, response: HttpResponse): void {
     if (isDatabaseUnavailable(error)) {
       this.logger.warn(`database unavailable: ${(error as Error).message}`);
-      response.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+      response.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
       this.page(
         response,
         503,
@@ -99,14 +99,13 @@ export class HostedPagesFilter implements ExceptionFilter {
   }
 
   private page(
-    response: Response,
+    response: HttpResponse,
     status: number,
     title: string,
     message: string,
     code: string | null = null,
   ) {
-    if (response.headersSent) {
-      response.end();
+    if (response.sent) {
       return;
     }
     this.pages.render(response, status, 'error', { title, message, code });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { HttpRequest } from '../common/http';
 import { Strategy } from 'passport-local';
 import { clientIp } from '../common/client-ip';
 import { CredentialsService } from '../users/credentials.service';
@@ -23,7 +23,7 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
 
   // passport-local falls back to the query string; credentials are only taken from the body, so
   // a password never travels in a URL (and its logs and history).
-  async validate(request: Request): Promise<User> {
+  async validate(request: HttpRequest): Promise<User> {
     const username = stringField(request.body, 'username');
     const password = stringField(request.body, 'password');
     if (username === undefined || password === undefined) {

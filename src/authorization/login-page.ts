@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { HttpRequest, HttpResponse } from '../common/http';
 import { AuthorizationService } from './authorization.service';
 import { stringField } from './form-field';
 import { LoginRejected } from './local.strategy';
@@ -20,7 +20,7 @@ export class LoginPage {
 
   async render(
     session: BrowserSession,
-    response: Response,
+    response: HttpResponse,
     status = 200,
     error: string | null = null,
     username = '',
@@ -39,7 +39,7 @@ export class LoginPage {
   }
 
   // Unknown user, wrong password and disabled account read the same; only throttling differs.
-  async renderRejected(request: Request, response: Response, rejection: LoginRejected) {
+  async renderRejected(request: HttpRequest, response: HttpResponse, rejection: LoginRejected) {
     const username = stringField(request.body, 'username') ?? '';
     const session = request.browserSession as BrowserSession;
     if (rejection.retryAfterSeconds === undefined) {
@@ -47,7 +47,7 @@ export class LoginPage {
       return;
     }
     const minutes = Math.ceil(rejection.retryAfterSeconds / 60);
-    response.setHeader('Retry-After', String(rejection.retryAfterSeconds));
+    response.header('Retry-After', String(rejection.retryAfterSeconds));
     await this.render(
       session,
       response,

@@ -1,6 +1,6 @@
 import { Controller, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import { HttpRequest, HttpResponse, seeOther } from '../common/http';
 import { User } from '../users/user.entity';
 import { AuthorizationService } from './authorization.service';
 import { CsrfGuard } from './csrf.guard';
@@ -28,7 +28,7 @@ export class LoginController {
   ) {}
 
   @Get('login')
-  async showLogin(@Req() request: Request, @Res() response: Response): Promise<void> {
+  async showLogin(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
     const session = request.browserSession as BrowserSession;
     const user = await this.authorization.signedInUser(session);
     if (!user) {
@@ -45,7 +45,7 @@ export class LoginController {
   // CsrfGuard runs first, so a forged form never reaches the password check or its counters.
   @Post('login')
   @UseGuards(CsrfGuard, LocalAuthGuard)
-  async login(@Req() request: Request, @Res() response: Response): Promise<void> {
+  async login(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
     const user = request.user as User;
     const session = await this.sessions.signIn(request.browserSession as BrowserSession, user.id);
     this.sessionCookie.sendIfNew(response, session);
@@ -54,14 +54,14 @@ export class LoginController {
       user,
       stringField(request.body, 'request'),
     );
-    response.status(303).location(location).end();
+    seeOther(response, location);
   }
 
   @Post('logout')
   @UseGuards(CsrfGuard)
-  async logout(@Req() request: Request, @Res() response: Response): Promise<void> {
+  async logout(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
     await this.sessions.destroy(request.browserSession as BrowserSession);
     this.sessionCookie.clear(response);
-    response.status(303).location('/login').end();
+    seeOther(response, '/login');
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 
 // Headers of every hosted page and authorization response: nothing loads from elsewhere, nothing
@@ -24,7 +24,8 @@ const securityHeaders = helmet({
 
 @Injectable()
 export class PageHeadersMiddleware implements NestMiddleware {
-  use(request: Request, response: Response, next: NextFunction): void {
+  // Runs before Fastify's routing, on Node's own request and response.
+  use(request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void): void {
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('Pragma', 'no-cache');
     securityHeaders(request, response, next);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Response } from 'express';
+import type { HttpResponse } from '../common/http';
 import Handlebars from 'handlebars';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -45,11 +45,11 @@ export class PagesService {
     this.layout = this.templates.get('layout') as Handlebars.TemplateDelegate;
   }
 
-  render(response: Response, status: number, page: PageName, context: Record<string, unknown>) {
+  render(response: HttpResponse, status: number, page: PageName, context: Record<string, unknown>) {
     const body = (this.templates.get(page) as Handlebars.TemplateDelegate)(context);
     response
       .status(status)
-      .type('html')
+      .type('text/html; charset=utf-8')
       .send(this.layout({ title: context.title, body }));
   }
 }

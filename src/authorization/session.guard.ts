@@ -1,14 +1,14 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { parse } from 'cookie';
-import type { Request, Response } from 'express';
+import { parse, serialize } from 'cookie';
+import type { HttpRequest, HttpResponse } from '../common/http';
 import { Env } from '../config/env.validation';
 import { BrowserSession, SESSION_TTL_SECONDS, SessionService } from './session.service';
 
-declare module 'express' {
+declare module 'fastify' {
   // Declaration merging needs an interface.
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
-  interface Request {
+  interface FastifyRequest {
     browserSession?: BrowserSession;
   }
 }
@@ -25,21 +25,31 @@ export class SessionCookie {
     this.name = this.production ? '__Host-portcullis' : 'portcullis';
   }
 
-  read(request: Request): string | undefined {
+  read(request: HttpRequest): string | undefined {
     return parse(request.headers.cookie ?? '')[this.name];
   }
 
-  sendIfNew(response: Response, session: BrowserSession): void {
+  sendIfNew(response: HttpResponse, session: BrowserSession): void {
     if (session.isNew) {
-      response.cookie(this.name, session.id, {
-        ...this.attributes(),
-        maxAge: SESSION_TTL_SECONDS * 1000,
-      });
+      const maxAge = SESSION_TTL_SECONDS;
+      const expires = new Date(Date.now() + maxAge * 1000);
+      this.send(response, session.id, { maxAge, expires });
     }
   }
 
-  clear(response: Response): void {
-    response.clearCookie(this.name, this.attributes());
+  clear(response: HttpResponse): void {
+    this.send(response, '', { expires: new Date(0) });
+  }
+
+  private send(
+    response: HttpResponse,
+    value: string,
+    lifetime: { maxAge?: number; expires: Date },
+  ) {
+    response.header(
+      'Set-Cookie',
+      serialize(this.name, value, { ...this.attributes(), ...lifetime }),
+    );
   }
 
   private attributes() {
@@ -58,10 +68,10 @@ export class SessionGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<HttpRequest>();
     const session = (await this.sessions.load(this.cookie.read(request))) ?? this.sessions.create();
     request.browserSession = session;
-    this.cookie.sendIfNew(context.switchToHttp().getResponse<Response>(), session);
+    this.cookie.sendIfNew(context.switchToHttp().getResponse<HttpResponse>(), session);
     return true;
   }
 }

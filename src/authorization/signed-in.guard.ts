@@ -9,7 +9,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { HttpRequest } from '../common/http';
 import { User } from '../users/user.entity';
 import { AuthorizationService } from './authorization.service';
 import { HostedPagesFilter } from './hosted-pages.filter';
@@ -17,6 +17,15 @@ import { PortalPage } from './portal-pages';
 import { SessionGuard } from './session.guard';
 import { BrowserSession, SessionService } from './session.service';
 import { SignInRequired } from './page-error';
+
+declare module 'fastify' {
+  // Declaration merging needs an interface.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+  interface FastifyRequest {
+    // The signed-in user: set by SignedInGuard, and by LocalAuthGuard (passport) on sign-in.
+    user?: User;
+  }
+}
 
 const RETURN_AFTER_LOGIN = 'portcullis:return-after-login';
 
@@ -31,7 +40,7 @@ export class SignedInGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<HttpRequest>();
     const session = request.browserSession as BrowserSession;
     const user = await this.authorization.signedInUser(session);
     if (user) {
@@ -57,9 +66,9 @@ export const SignedInPages = (returnTo: PortalPage) =>
 
 // The user SignedInGuard let through.
 export const SignedInUser = createParamDecorator((_data: unknown, context: ExecutionContext) => {
-  const { user } = context.switchToHttp().getRequest<Request>();
+  const { user } = context.switchToHttp().getRequest<HttpRequest>();
   if (!user) {
     throw new Error('@SignedInUser() used on a route without SignedInPages');
   }
-  return user as User;
+  return user;
 });

@@ -1,21 +1,26 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClientsService } from './clients.service';
 
 // CORS for the routes a browser app calls directly (the token endpoint, the protected API): only
 // an origin some enabled client lists in allowed_origins gets Access-Control-Allow-Origin, and
-// never with credentials (these routes use no cookies). Preflights are answered here.
+// never with credentials (these routes use no cookies). Preflights are answered here. Runs before
+// Fastify's routing, on Node's own request and response.
 @Injectable()
 export class ClientOriginsCorsMiddleware implements NestMiddleware {
   constructor(private readonly clients: ClientsService) {}
 
-  async use(request: Request, response: Response, next: NextFunction): Promise<void> {
+  async use(
+    request: IncomingMessage,
+    response: ServerResponse,
+    next: (error?: unknown) => void,
+  ): Promise<void> {
     const origin = request.headers.origin;
     if (origin === undefined) {
       next();
       return;
     }
-    response.vary('Origin');
+    response.appendHeader('Vary', 'Origin');
     try {
       if (!(await this.clients.isAllowedOrigin(origin))) {
         next();
@@ -34,6 +39,7 @@ export class ClientOriginsCorsMiddleware implements NestMiddleware {
     response.setHeader('Access-Control-Allow-Methods', 'GET, POST');
     response.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
     response.setHeader('Access-Control-Max-Age', '600');
-    response.status(204).end();
+    response.statusCode = 204;
+    response.end();
   }
 }

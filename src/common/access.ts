@@ -5,7 +5,7 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { HttpRequest } from './http';
 
 export const ADMIN_ONLY = 'portcullis:admin-only';
 export const REQUIRED_SCOPES = 'portcullis:required-scopes';
@@ -38,7 +38,7 @@ export type TokenPrincipal = {
   };
 };
 
-export type RequestWithPrincipal = Request & { principal?: TokenPrincipal };
+export type RequestWithPrincipal = HttpRequest & { principal?: TokenPrincipal };
 
 // The principal of the access token that AccessGuard accepted for this request.
 export const Principal = createParamDecorator(

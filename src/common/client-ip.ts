@@ -1,7 +1,7 @@
-import type { Request } from 'express';
+import type { HttpRequest } from './http';
 
 // The address login throttling counts attempts against: the socket's peer (there is no
 // TRUST_PROXY setting yet, so X-Forwarded-For is never believed).
-export function clientIp(request: Request): string {
-  return request.ip ?? request.socket.remoteAddress ?? 'unknown';
+export function clientIp(request: HttpRequest): string {
+  return request.ip || 'unknown';
 }

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { HttpResponse } from './http';
 import {
   isDatabaseUnavailable,
   UNAVAILABLE_RETRY_AFTER_SECONDS,
@@ -18,15 +18,15 @@ export class OAuthErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const error = this.toOAuthError(exception);
-    const response = host.switchToHttp().getResponse<Response>();
-    response.status(error.status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    const response = host.switchToHttp().getResponse<HttpResponse>();
+    response.status(error.status).headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     if (error.code === 'invalid_client') {
-      response.set('WWW-Authenticate', CLIENT_AUTH_CHALLENGE);
+      response.header('WWW-Authenticate', CLIENT_AUTH_CHALLENGE);
     }
     if (error.retryAfterSeconds !== undefined) {
-      response.set('Retry-After', String(error.retryAfterSeconds));
+      response.header('Retry-After', String(error.retryAfterSeconds));
     }
-    response.json(error.toResponseBody());
+    response.send(error.toResponseBody());
   }
 
   private toOAuthError(exception: unknown): OAuthError {
@@ -49,13 +49,13 @@ export class OAuthErrorFilter implements ExceptionFilter {
   }
 }
 
-// A 4xx raised by Nest (HttpException) or by Express's body parser (an http-errors object, such
-// as 413 or 415). Its message may quote the input, so only the status is kept.
+// A 4xx raised by Nest (HttpException) or by Fastify before the route (a FastifyError with a
+// statusCode, such as 413 for a body too large or 400 for malformed JSON). Its message may quote
+// the input, so only the status is kept.
 function statusOfClientError(exception: unknown): number | undefined {
-  const httpError = exception as { status?: unknown; expose?: unknown } | null;
   const status =
     exception instanceof HttpException
       ? exception.getStatus()
-      : httpError?.expose === true && httpError.status;
+      : (exception as { statusCode?: unknown } | null)?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }

@@ -6,9 +6,10 @@ export type RawParams = Record<string, unknown>;
 // session, so this also bounds what a request can store).
 export const MAX_PARAM_LENGTH = 2048;
 
-// Every OAuth parameter is one string. Express turns `a=1&a=2` (and, in form bodies, `a[]=1` or
-// `a[x]=1`) into arrays and objects; the query parser keeps `a[x]` as a name of its own. All of
-// these are refused, never "first wins" (RFC 6749 §3.1). An empty value counts as absent.
+// Every OAuth parameter is one string. A repeated name arrives as an array (and, in form bodies,
+// so does `a[]=1` or `a[x]=1`: src/common/body-parsers.ts); the query parser keeps `a[x]` as a name
+// of its own. All of these are refused, never "first wins" (RFC 6749 §3.1). An empty value counts
+// as absent.
 export function readParam(params: RawParams, name: string): string | undefined {
   const value = params[name];
   const structured = Object.keys(params).some((key) => key.startsWith(`${name}[`));

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import { HttpRequest, HttpResponse, requestPath } from '../common/http';
 import { OAuthErrorFilter } from '../common/oauth-error.filter';
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from './database-errors';
 
@@ -17,7 +17,7 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
   private readonly oauthErrors = new OAuthErrorFilter();
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    if (OAUTH_JSON_ENDPOINTS.has(host.switchToHttp().getRequest<Request>().path)) {
+    if (OAUTH_JSON_ENDPOINTS.has(requestPath(host.switchToHttp().getRequest<HttpRequest>()))) {
       this.oauthErrors.catch(exception, host);
       return;
     }
@@ -28,9 +28,9 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
     this.logger.warn(`database unavailable: ${(exception as Error).message}`);
     host
       .switchToHttp()
-      .getResponse<Response>()
+      .getResponse<HttpResponse>()
       .status(503)
-      .set('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
-      .json({ statusCode: 503, error: 'Service Unavailable', message: 'Try again shortly' });
+      .header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+      .send({ statusCode: 503, error: 'Service Unavailable', message: 'Try again shortly' });
   }
 }

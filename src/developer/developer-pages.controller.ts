@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import { HttpRequest, HttpResponse, seeOther } from '../common/http';
 import { CsrfGuard } from '../authorization/csrf.guard';
 import { PagesService } from '../authorization/pages.service';
 import { describeScope } from '../authorization/scope-descriptions';
@@ -31,7 +31,7 @@ const NEW_APP: AppFormValues = {
   client_type: 'confidential',
 };
 
-const csrfOf = (request: Request) => (request.browserSession as BrowserSession).data.csrfToken;
+const csrfOf = (request: HttpRequest) => (request.browserSession as BrowserSession).data.csrfToken;
 
 // What the pages show of an application.
 function appView(app: Client) {
@@ -63,7 +63,7 @@ export class DeveloperPagesController {
   ) {}
 
   @Get()
-  async list(@SignedInUser() user: User, @Res() response: Response): Promise<void> {
+  async list(@SignedInUser() user: User, @Res() response: HttpResponse): Promise<void> {
     const apps = await this.apps.list(user.id);
     this.pages.render(response, 200, 'developer-apps', {
       title: 'Your applications',
@@ -73,7 +73,7 @@ export class DeveloperPagesController {
   }
 
   @Get('new')
-  showRegistration(@Req() request: Request, @Res() response: Response): void {
+  showRegistration(@Req() request: HttpRequest, @Res() response: HttpResponse): void {
     this.renderRegistration(request, response, 200, NEW_APP, {});
   }
 
@@ -81,8 +81,8 @@ export class DeveloperPagesController {
   @UseGuards(CsrfGuard)
   async register(
     @SignedInUser() user: User,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: HttpRequest,
+    @Res() response: HttpResponse,
   ): Promise<void> {
     const form = readAppForm(request.body);
     try {
@@ -104,8 +104,8 @@ export class DeveloperPagesController {
   async show(
     @SignedInUser() user: User,
     @Param('id') id: string,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: HttpRequest,
+    @Res() response: HttpResponse,
   ): Promise<void> {
     const app = await this.apps.get(user.id, id);
     this.renderApp(request, response, 200, app, null, {});
@@ -116,14 +116,14 @@ export class DeveloperPagesController {
   async update(
     @SignedInUser() user: User,
     @Param('id') id: string,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: HttpRequest,
+    @Res() response: HttpResponse,
   ): Promise<void> {
     const form = readAppForm(request.body);
     try {
       const changes = await validateInput(UpdateAppDto, editInput(form));
       await this.apps.update(user.id, id, changes, userActor(user.id, clientIp(request)));
-      response.status(303).location(`/developer/apps/${id}`).end();
+      seeOther(response, `/developer/apps/${id}`);
     } catch (error) {
       if (!(error instanceof ValidationFailedException)) {
         throw error;
@@ -138,8 +138,8 @@ export class DeveloperPagesController {
   async rotateSecret(
     @SignedInUser() user: User,
     @Param('id') id: string,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: HttpRequest,
+    @Res() response: HttpResponse,
   ): Promise<void> {
     const actor = userActor(user.id, clientIp(request));
     const { client, secret } = await this.apps.rotateSecret(user.id, id, actor);
@@ -151,16 +151,16 @@ export class DeveloperPagesController {
   async remove(
     @SignedInUser() user: User,
     @Param('id') id: string,
-    @Req() request: Request,
-    @Res() response: Response,
+    @Req() request: HttpRequest,
+    @Res() response: HttpResponse,
   ): Promise<void> {
     await this.apps.remove(user.id, id, userActor(user.id, clientIp(request)));
-    response.status(303).location('/developer/apps').end();
+    seeOther(response, '/developer/apps');
   }
 
   private renderRegistration(
-    request: Request,
-    response: Response,
+    request: HttpRequest,
+    response: HttpResponse,
     status: number,
     form: AppFormValues,
     fields: FieldErrors,
@@ -182,8 +182,8 @@ export class DeveloperPagesController {
 
   // The application, with its edit form holding `form` (what was sent) or else what is stored.
   private renderApp(
-    request: Request,
-    response: Response,
+    request: HttpRequest,
+    response: HttpResponse,
     status: number,
     app: Client,
     form: AppFormValues | null,
@@ -202,7 +202,7 @@ export class DeveloperPagesController {
   }
 
   private renderSecret(
-    response: Response,
+    response: HttpResponse,
     status: number,
     app: Client,
     secret: string | undefined,

@@ -1,10 +1,11 @@
-import { Controller, Get, INestApplication, Post } from '@nestjs/common';
+import { Controller, Get, Post } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import type { App } from 'supertest/types';
 import { AdminOnly, Principal, Scopes, TokenPrincipal } from '../common/access';
+import { httpAdapter } from '../app.setup';
 import { AccessGuard } from './access.guard';
 import { AccessTokensService } from './access-tokens.service';
 
@@ -55,7 +56,7 @@ const principals: Record<string, TokenPrincipal> = {
   'profile-token': principal(['profile'], false),
 };
 
-async function createApp(): Promise<INestApplication<App>> {
+async function createApp(): Promise<NestFastifyApplication> {
   const verifier = { verify: (token: string) => Promise.resolve(principals[token] ?? null) };
   const moduleRef = await Test.createTestingModule({
     controllers: [ProbeController],
@@ -65,12 +66,16 @@ async function createApp(): Promise<INestApplication<App>> {
       { provide: APP_GUARD, useClass: AccessGuard },
     ],
   }).compile();
-  const app = moduleRef.createNestApplication<INestApplication<App>>({ logger: false });
-  return app.init();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(), {
+    logger: false,
+  });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
 }
 
 describe('AccessGuard', () => {
-  let app: INestApplication<App>;
+  let app: NestFastifyApplication;
 
   beforeAll(async () => {
     app = await createApp();

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { HttpRequest, HttpResponse } from '../common/http';
 import {
   ADMIN_ONLY,
   REQUIRED_SCOPES,
@@ -49,7 +49,7 @@ export class AccessGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<RequestWithPrincipal>();
     const challenge = (params = '') => {
-      http.getResponse<Response>().setHeader('WWW-Authenticate', `Bearer ${REALM}${params}`);
+      http.getResponse<HttpResponse>().header('WWW-Authenticate', `Bearer ${REALM}${params}`);
     };
     const token = this.presentedToken(request, requirement, challenge);
     if (requirement.adminOnly && secretMatchesHash(token, this.adminApiKeyHash)) {
@@ -86,7 +86,7 @@ export class AccessGuard implements CanActivate {
   // RFC 6750 §2.1 and §3.1: one token, in one Authorization header; a token in a form body is a
   // second method (the query string is never read).
   private presentedToken(
-    request: Request,
+    request: HttpRequest,
     requirement: Requirement,
     challenge: (params?: string) => void,
   ): string {
@@ -100,7 +100,7 @@ export class AccessGuard implements CanActivate {
     const inBody = (request.body as Record<string, unknown> | undefined)?.access_token;
     if (
       bearer.kind === 'malformed' ||
-      hasRepeatedAuthorization(request.rawHeaders) ||
+      hasRepeatedAuthorization(request.raw.rawHeaders) ||
       inBody !== undefined
     ) {
       challenge(', error="invalid_request"');

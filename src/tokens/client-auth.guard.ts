@@ -8,7 +8,7 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
-import type { Request } from 'express';
+import { HttpRequest, isFormBody } from '../common/http';
 import { Client } from '../clients/client.entity';
 import { hasRepeatedAuthorization } from '../common/bearer-token';
 import { ClientsService } from '../clients/clients.service';
@@ -18,7 +18,7 @@ import { OAuthError } from '../common/oauth-error';
 import { RawParams } from '../common/oauth-params';
 import { clientAuthenticationFailed, readClientCredentials } from './client-credentials';
 
-type RequestWithClient = Request & { client?: Client };
+type RequestWithClient = HttpRequest & { client?: Client };
 
 // Compared against when the client is unknown, so an unknown id costs what a wrong secret costs.
 const UNKNOWN_CLIENT_SECRET_HASH = sha256Hex(generateOpaqueSecret());
@@ -33,13 +33,13 @@ export class ClientAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithClient>();
-    if (!request.is('application/x-www-form-urlencoded')) {
+    if (!isFormBody(request)) {
       throw new OAuthError(
         'invalid_request',
         'the request body must be application/x-www-form-urlencoded',
       );
     }
-    if (hasRepeatedAuthorization(request.rawHeaders)) {
+    if (hasRepeatedAuthorization(request.raw.rawHeaders)) {
       throw new OAuthError('invalid_request', 'use one client authentication method per request');
     }
     const credentials = readClientCredentials(

@@ -1,6 +1,6 @@
 import { Body, Controller, Req, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { HttpRequest } from '../common/http';
 import { Client } from '../clients/client.entity';
 import { clientIp } from '../common/client-ip';
 import { OAuthErrorFilter } from '../common/oauth-error.filter';
@@ -20,7 +20,7 @@ export class TokensController {
   exchange(
     @AuthenticatedClient() client: Client,
     @Body(oauthValidationPipe) body: TokenRequestDto,
-    @Req() request: Request,
+    @Req() request: HttpRequest,
   ): Promise<TokenResponse> {
     return this.tokensService.exchange(client, body, clientIp(request));
   }

@@ -1,9 +1,9 @@
-import { INestApplication } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { configureApp, httpAdapter } from '../../src/app.setup';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export const ADMIN_API_KEY = 'test-admin-key-0123456789abcdef0123456789';
@@ -12,7 +12,7 @@ export const SIGNING_KEYS_SECRET = 'test-signing-keys-secret-0123456789abcdef';
 const STARTING_ENV = { ...process.env };
 
 export type TestApp = {
-  app: INestApplication<App>;
+  app: NestFastifyApplication;
   server: App;
   dataSource: DataSource;
   database: TestDatabase;
@@ -38,10 +38,13 @@ export async function createTestApp(
     ...env,
   };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
-  const app = moduleRef.createNestApplication<INestApplication<App>>({ logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(), {
+    logger: false,
+  });
   try {
     await configureApp(app);
     await app.init();
+    await app.getHttpAdapter().getInstance().ready();
   } catch (error) {
     // A start refused by the app (a secret that cannot open the signing key) must not leave its
     // database connections open.

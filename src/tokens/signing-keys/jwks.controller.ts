@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { HttpResponse } from '../../common/http';
 import { JWK } from 'jose';
 import { SigningKeysService } from './signing-keys.service';
 
@@ -12,10 +12,10 @@ export class JwksController {
   constructor(private readonly keys: SigningKeysService) {}
 
   @Get()
-  async get(@Res({ passthrough: true }) res: Response): Promise<{ keys: JWK[] }> {
+  async get(@Res({ passthrough: true }) res: HttpResponse): Promise<{ keys: JWK[] }> {
     const jwks = await this.keys.publishedJwks();
     // Set only on success: a proxy must not keep a 503 for a minute.
-    res.setHeader('Cache-Control', 'public, max-age=60');
+    res.header('Cache-Control', 'public, max-age=60');
     return jwks;
   }
 }

@@ -1,0 +1,60 @@
+import { UnsupportedMediaTypeException } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { parse as parseForm } from 'fast-querystring';
+import type { FastifyRequest } from 'fastify';
+import type { Server } from 'node:http';
+
+// The largest request body read, as JSON or as a form: every request Portcullis takes is small.
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+// How request bodies are read, in place of the adapter's defaults:
+// - JSON and forms must be UTF-8 (the charset may be left out); another charset is 415;
+// - an empty JSON body is no body, as many HTTP clients send `Content-Type: application/json` on
+//   every request; JSON naming __proto__ or constructor.prototype is refused (400);
+// - a form field given more than once is an array, and so is a bracketed name (`a[]=1`, `a[x]=1`
+//   are `a` as a list): an OAuth parameter sent either way is refused as not a single value
+//   (SECURITY.md), and no form field ever becomes an object;
+// - a body of any other type is left unread, so the route answers as it would without one (with
+//   its own error, such as invalid_request, rather than a bare 415).
+export function useBodyParsers(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  const options = { bodyLimit: BODY_LIMIT_BYTES };
+  app.useBodyParser<Server>('application/json', options, (request, body, done) => {
+    if (!isUtf8(request)) {
+      done(unsupportedCharset(), undefined);
+    } else if (body.length === 0) {
+      done(null, undefined);
+    } else {
+      void parseJson(request, body.toString('utf8'), done);
+    }
+  });
+  app.useBodyParser<Server>('application/x-www-form-urlencoded', options, (request, body, done) => {
+    if (isUtf8(request)) {
+      done(null, parseFormFields(body.toString('utf8')));
+    } else {
+      done(unsupportedCharset(), undefined);
+    }
+  });
+  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+}
+
+function parseFormFields(text: string): Record<string, unknown> {
+  const fields = parseForm(text) as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    const bracket = key.indexOf('[');
+    if (bracket > 0) {
+      const name = key.slice(0, bracket);
+      fields[name] = [fields[name], fields[key]].flat().filter((value) => value !== undefined);
+      delete fields[key];
+    }
+  }
+  return fields;
+}
+
+function isUtf8(request: FastifyRequest): boolean {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(request.headers['content-type'] ?? '');
+  return charset === null || /^utf-?8$/i.test(charset[1]);
+}
+
+const unsupportedCharset = () => new UnsupportedMediaTypeException('the body must be UTF-8');
