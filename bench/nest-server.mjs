@@ -1,5 +1,6 @@
-// The framework's own ceiling: NestJS 11 on its default Express adapter with one route answering
-// the fixed JSON body of bench/bare-server.mjs, and nothing else (no logger, guard or filter).
+// The framework's own ceiling: NestJS 11 with one route answering the fixed JSON body of
+// bench/bare-server.mjs, and nothing else (no logger, guard or filter), on the adapter named by the
+// first argument: `express` (Nest's default) or `fastify`.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -26,6 +27,10 @@ class BenchModule {}
 Module({ controllers: [MeController] })(BenchModule);
 
 const port = Number(process.env.PORT);
-const app = await NestFactory.create(BenchModule, { logger: false });
+const adapter =
+  process.argv[2] === 'fastify'
+    ? new (require('@nestjs/platform-fastify').FastifyAdapter)()
+    : new (require('@nestjs/platform-express').ExpressAdapter)();
+const app = await NestFactory.create(BenchModule, adapter, { logger: false });
 await app.listen(port, '127.0.0.1');
 process.stdout.write(`READY http://127.0.0.1:${port}\n`);

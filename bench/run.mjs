@@ -1,4 +1,4 @@
-// npm run bench: Portcullis (SQLite and MySQL) and oidc-provider side by side, with three ceilings,
+// npm run bench: Portcullis (SQLite and MySQL) and oidc-provider side by side, with four ceilings,
 // on this machine in one run. Closed loop: each worker sends its next request when the previous
 // answer arrives. See docs/benchmarks.md for what is measured and the last results.
 //
@@ -103,12 +103,12 @@ async function startPortcullis(databaseUrl) {
   return { ...server, baseUrl };
 }
 
-async function startReadyLine(name, script, cwd = ROOT) {
+async function startReadyLine(name, script, cwd = ROOT, scriptArgs = []) {
   const port = await freePort();
   const server = await startProcess(
     name,
     process.execPath,
-    [script],
+    [script, ...scriptArgs],
     { PORT: String(port) },
     (out) => Promise.resolve(out.includes('READY ')),
   );
@@ -170,9 +170,10 @@ async function measure(label, scenarios, name) {
 }
 
 // A server answering GET /api/me with a fixed JSON body: bare node:http (what any Node HTTP
-// service can do here), or a NestJS app with that one route (what the framework itself allows).
-async function fixedJsonCeiling(name, script) {
-  const server = await startReadyLine(name, join(ROOT, 'bench', script));
+// service can do here), or a NestJS app with that one route on the Express or the Fastify adapter
+// (what the framework itself allows; Portcullis runs on Fastify).
+async function fixedJsonCeiling(name, script, scriptArgs = []) {
+  const server = await startReadyLine(name, join(ROOT, 'bench', script), ROOT, scriptArgs);
   const http = httpClient(server.baseUrl);
   try {
     const op = async () => {
@@ -373,7 +374,16 @@ async function main() {
   }
   const ceilings = {
     'bare node:http (fixed JSON)': await fixedJsonCeiling('node:http', 'bare-server.mjs'),
-    'NestJS + Express, one route (fixed JSON)': await fixedJsonCeiling('NestJS', 'nest-server.mjs'),
+    'NestJS + Express, one route (fixed JSON)': await fixedJsonCeiling(
+      'NestJS+Express',
+      'nest-server.mjs',
+      ['express'],
+    ),
+    'NestJS + Fastify, one route (fixed JSON)': await fixedJsonCeiling(
+      'NestJS+Fastify',
+      'nest-server.mjs',
+      ['fastify'],
+    ),
     'argon2id verify': await argonCeiling(),
   };
   const engines = {};
