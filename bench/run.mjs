@@ -103,16 +103,17 @@ async function startPortcullis(databaseUrl) {
   return { ...server, baseUrl };
 }
 
-async function startReadyLine(name, script, cwd = ROOT, scriptArgs = []) {
+// Starts `node script ...scriptArgs` with PORT (and `env`) set, ready once it prints `READY `.
+async function startReadyLine(name, script, scriptArgs = [], env = {}) {
   const port = await freePort();
   const server = await startProcess(
     name,
     process.execPath,
     [script, ...scriptArgs],
-    { PORT: String(port) },
+    { ...env, PORT: String(port) },
     (out) => Promise.resolve(out.includes('READY ')),
   );
-  return { ...server, baseUrl: `http://127.0.0.1:${port}`, cwd };
+  return { ...server, baseUrl: `http://127.0.0.1:${port}` };
 }
 
 // Runs `op` of every worker in a closed loop: `warmup` seconds unrecorded, then `seconds` recorded.
@@ -173,7 +174,7 @@ async function measure(label, scenarios, name) {
 // service can do here), or a NestJS app with that one route on the Express or the Fastify adapter
 // (what the framework itself allows; Portcullis runs on Fastify).
 async function fixedJsonCeiling(name, script, scriptArgs = []) {
-  const server = await startReadyLine(name, join(ROOT, 'bench', script), ROOT, scriptArgs);
+  const server = await startReadyLine(name, join(ROOT, 'bench', script), scriptArgs);
   const http = httpClient(server.baseUrl);
   try {
     const op = async () => {
@@ -249,7 +250,8 @@ async function benchPortcullis(engine) {
 }
 
 function ensurePeerInstalled() {
-  if (!existsSync(join(PEER_DIR, 'node_modules'))) {
+  // mysql2 came last: an older install lacks it.
+  if (!existsSync(join(PEER_DIR, 'node_modules', 'mysql2'))) {
     console.log('Installing bench/oidc-provider (npm ci)…');
     execFileSync('npm', ['ci', '--silent', '--no-audit', '--no-fund'], {
       cwd: PEER_DIR,
@@ -258,19 +260,27 @@ function ensurePeerInstalled() {
   }
 }
 
-async function benchPeer() {
+// The peer with its in-memory adapter (the comparison the table's ratio is about), or, given a
+// database, with bench/oidc-provider/mysql-adapter.mjs storing everything there (like for like).
+async function benchPeer(database) {
   ensurePeerInstalled();
-  const server = await startReadyLine('oidc-provider', join(PEER_DIR, 'server.mjs'), PEER_DIR);
+  const env = database ? { BENCH_ADAPTER: 'mysql', BENCH_ADAPTER_URL: database.url } : {};
+  const server = await startReadyLine('oidc-provider', join(PEER_DIR, 'server.mjs'), [], env);
   const { createScenarios } = await import(join(PEER_DIR, 'scenarios.mjs'));
   const scenarios = await createScenarios(server.baseUrl);
   const results = {};
   try {
     for (const name of selected) {
-      results[name] = await measure('oidc-provider (memory)', scenarios, name);
+      results[name] = await measure(
+        `oidc-provider (${database ? 'mysql' : 'memory'})`,
+        scenarios,
+        name,
+      );
     }
   } finally {
     await scenarios.close?.();
     await server.stop();
+    await database?.drop();
   }
   return results;
 }
@@ -367,6 +377,23 @@ function table(engines, peer, ceilings) {
   return rows.join('\n');
 }
 
+// Portcullis on MySQL against oidc-provider storing in MySQL too.
+function likeForLikeTable(ours, theirs) {
+  const rows = [
+    '| scenario | Portcullis on MySQL ops/s | oidc-provider on MySQL ops/s | p50 ms | p99 ms | ratio |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const name of selected) {
+    const [a, b] = [ours[name], theirs[name]];
+    const ratio = a && b ? `${(a.opsPerSecond / b.opsPerSecond).toFixed(2)}×` : '–';
+    const errors = b?.errors ? ` (${b.errors} errors)` : '';
+    rows.push(
+      `| ${name} | ${fmt(a?.opsPerSecond)} | ${fmt(b?.opsPerSecond)}${errors} | ${fmt(b?.p50)} | ${fmt(b?.p99)} | ${ratio} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
 async function main() {
   if (args.soak) {
     await soak(Number(args['soak-minutes']));
@@ -391,7 +418,12 @@ async function main() {
     engines[engine] = await benchPortcullis(engine);
   }
   const peer = args['no-peer'] ? null : await benchPeer();
-  const markdown = table(engines, peer, ceilings);
+  const peerOnMysql =
+    args['no-peer'] || !engines.mysql ? null : await benchPeer(await mysqlDatabase());
+  const markdown = [
+    table(engines, peer, ceilings),
+    ...(peerOnMysql ? ['', likeForLikeTable(engines.mysql.results, peerOnMysql)] : []),
+  ].join('\n');
   console.log(`\n${markdown}\n`);
   if (!args['no-write']) {
     const results = [

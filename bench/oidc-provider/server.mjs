@@ -1,8 +1,9 @@
-// The peer for the Portcullis benchmark: oidc-provider with its default in-memory adapter and its
-// development interactions (login and consent forms), configured as the nearest equivalent of
-// Portcullis. Started by the driver as `PORT=4000 node bench/oidc-provider/server.mjs`; prints
-// exactly one line, `READY http://127.0.0.1:4000`, on stdout once it listens. Everything else
-// (oidc-provider's notices, errors) goes to stderr.
+// The peer for the Portcullis benchmark: oidc-provider with its default in-memory adapter (or
+// another, chosen by BENCH_ADAPTER: see below) and its development interactions (login and consent
+// forms), configured as the nearest equivalent of Portcullis. Started by the driver as
+// `PORT=4000 node bench/oidc-provider/server.mjs`; prints exactly one line,
+// `READY http://127.0.0.1:4000`, on stdout once it listens. Everything else (oidc-provider's
+// notices, errors) goes to stderr.
 import {
   calculateJwkThumbprint,
   createLocalJWKSet,
@@ -13,6 +14,7 @@ import {
 import Provider, { errors } from 'oidc-provider';
 
 import LeanAdapter from './lean-adapter.mjs';
+import { mysqlAdapter } from './mysql-adapter.mjs';
 
 // oidc-provider prints its "you SHOULD change this default" notices with console.info, that is on
 // stdout; keep stdout for the READY line alone.
@@ -48,8 +50,12 @@ async function findAccount(ctx, id) {
 
 const provider = new Provider(issuer, {
   // By default oidc-provider's own development in-memory adapter (no database). BENCH_ADAPTER=lean
-  // swaps in lean-adapter.mjs, whose cost per token does not grow with the size of its grant.
+  // swaps in lean-adapter.mjs, whose cost per token does not grow with the size of its grant;
+  // BENCH_ADAPTER=mysql stores everything in the MySQL database at BENCH_ADAPTER_URL.
   ...(process.env.BENCH_ADAPTER === 'lean' ? { adapter: LeanAdapter } : {}),
+  ...(process.env.BENCH_ADAPTER === 'mysql'
+    ? { adapter: await mysqlAdapter(process.env.BENCH_ADAPTER_URL) }
+    : {}),
   clients: [
     {
       client_id: 'bench-web',
