@@ -173,4 +173,37 @@ describe('JwtAccessTokens', () => {
       await expect(codec.verify(token)).resolves.toBeNull();
     },
   );
+
+  // A token that passed once is remembered, without its signature being checked again.
+  describe('a token verified before', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('should still be refused from the second its exp names', async () => {
+      jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate'] });
+      const token = await codec.sign(content({ expiresAt: new Date(Date.now() + 60_000) }));
+      await expect(codec.verify(token)).resolves.toBe(content().jti);
+      jest.setSystemTime(Date.now() + 59_000);
+      await expect(codec.verify(token)).resolves.toBe(content().jti);
+      jest.setSystemTime(Date.now() + 1_000);
+      await expect(codec.verify(token)).resolves.toBeNull();
+      await expect(codec.verify(token)).resolves.toBeNull();
+    });
+
+    it('should be refused once its key is no longer published', async () => {
+      const published = [es256];
+      const withdrawable = codecWith(es256, published);
+      const token = await withdrawable.sign(content());
+      await expect(withdrawable.verify(token)).resolves.toBe(content().jti);
+      published.pop();
+      await expect(withdrawable.verify(token)).resolves.toBeNull();
+    });
+
+    it('should not make a changed copy of it acceptable', async () => {
+      const token = await codec.sign(content());
+      await expect(codec.verify(token)).resolves.toBe(content().jti);
+      const { header, payload, signature } = partsOf(token);
+      const forged = `${encode(header)}.${encode({ ...payload, jti: 'another' })}.${signature}`;
+      await expect(codec.verify(forged)).resolves.toBeNull();
+    });
+  });
 });

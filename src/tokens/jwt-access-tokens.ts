@@ -26,12 +26,22 @@ export function isJwtShaped(token: string): boolean {
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
+// How many verified tokens are remembered (about 1 KB each).
+const REMEMBERED_TOKENS = 10_000;
+
+type Remembered = { jti: string; kid: string; exp: number };
+
 // RFC 9068 JWT access tokens, signed with the active signing key. The audience is this server's
 // protected API, `${ISSUER}/api`.
 @Injectable()
 export class JwtAccessTokens {
   private readonly issuer: string;
   private readonly audience: string;
+  // Tokens that passed every check, least recently used first. A client calls the API many times
+  // with one token; after the first call its signature is not checked again. Each use still checks
+  // the expiry and that the key is published, and the caller reads revocation and the owners' state
+  // from the database every time.
+  private readonly remembered = new Map<string, Remembered>();
 
   constructor(
     private readonly keys: SigningKeysService,
@@ -59,6 +69,19 @@ export class JwtAccessTokens {
   // registered for the key named by `kid`, never what the header asks for. A database failure while
   // loading keys is thrown, not taken for a bad token.
   async verify(token: string): Promise<string | null> {
+    const remembered = this.remembered.get(token);
+    if (remembered) {
+      this.remembered.delete(token);
+      // As jose decides: expired when exp is not after the current second.
+      if (
+        remembered.exp <= seconds(new Date()) ||
+        !(await this.keys.verificationKey(remembered.kid))
+      ) {
+        return null;
+      }
+      this.remembered.set(token, remembered);
+      return remembered.jti;
+    }
     let header;
     try {
       header = decodeProtectedHeader(token);
@@ -77,12 +100,23 @@ export class JwtAccessTokens {
         audience: this.audience,
         requiredClaims: REQUIRED_CLAIMS,
       });
-      return typeof payload.jti === 'string' ? payload.jti : null;
+      if (typeof payload.jti !== 'string' || typeof payload.exp !== 'number') {
+        return null;
+      }
+      this.remember(token, { jti: payload.jti, kid: key.kid, exp: payload.exp });
+      return payload.jti;
     } catch (error) {
       if (error instanceof errors.JOSEError) {
         return null;
       }
       throw error;
     }
+  }
+
+  private remember(token: string, entry: Remembered): void {
+    if (this.remembered.size >= REMEMBERED_TOKENS) {
+      this.remembered.delete(this.remembered.keys().next().value as string);
+    }
+    this.remembered.set(token, entry);
   }
 }
