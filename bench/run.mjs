@@ -116,8 +116,21 @@ async function startReadyLine(name, script, scriptArgs = [], env = {}) {
   return { ...server, baseUrl: `http://127.0.0.1:${port}` };
 }
 
+// CPU time (user + system) a process has used so far, in ms; null where /proc is missing.
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
+function cpuMilliseconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
 // Runs `op` of every worker in a closed loop: `warmup` seconds unrecorded, then `seconds` recorded.
-async function closedLoop(ops, seconds) {
+// With a server `pid`, also the server's CPU time per recorded operation: steadier than ops/s on a
+// shared machine, as it does not count time spent waiting for the cores.
+async function closedLoop(ops, seconds, pid) {
   const latencies = [];
   let errors = 0;
   let firstError;
@@ -140,8 +153,10 @@ async function closedLoop(ops, seconds) {
   const warmUntil = Date.now() + warmup * 1000;
   await Promise.all(ops.map((op) => run(op, warmUntil, false)));
   const started = Date.now();
+  const cpuBefore = pid && cpuMilliseconds(pid);
   await Promise.all(ops.map((op) => run(op, started + seconds * 1000, true)));
   const elapsed = (Date.now() - started) / 1000;
+  const cpuAfter = pid && cpuMilliseconds(pid);
   latencies.sort((a, b) => a - b);
   const at = (q) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
@@ -151,10 +166,11 @@ async function closedLoop(ops, seconds) {
     p99: at(0.99),
     errors,
     firstError: firstError?.message,
+    cpuPerOp: cpuBefore && cpuAfter ? (cpuAfter - cpuBefore) / latencies.length : null,
   };
 }
 
-async function measure(label, scenarios, name) {
+async function measure(label, scenarios, name, pid) {
   if (!scenarios[name]) {
     return null;
   }
@@ -162,10 +178,11 @@ async function measure(label, scenarios, name) {
   for (let worker = 0; worker < workers; worker++) {
     ops.push(await scenarios[name](worker));
   }
-  const result = await closedLoop(ops, duration);
+  const result = await closedLoop(ops, duration, pid);
   const error = result.errors ? ` (${result.errors} errors: ${result.firstError})` : '';
+  const cpu = result.cpuPerOp === null ? '' : `  server CPU ${result.cpuPerOp.toFixed(2)} ms/op`;
   console.log(
-    `${label.padEnd(24)} ${name.padEnd(20)} ${result.opsPerSecond.toFixed(0).padStart(7)} ops/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms${error}`,
+    `${label.padEnd(24)} ${name.padEnd(20)} ${result.opsPerSecond.toFixed(0).padStart(7)} ops/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms${cpu}${error}`,
   );
   return result;
 }
@@ -183,7 +200,7 @@ async function fixedJsonCeiling(name, script, scriptArgs = []) {
         throw new Error(`${name}: ${res.status}`);
       }
     };
-    return await measure('ceiling', { [name]: () => op }, name);
+    return await measure('ceiling', { [name]: () => op }, name, server.pid);
   } finally {
     await http.close();
     await server.stop();
@@ -239,7 +256,7 @@ async function benchPortcullis(engine) {
   const results = {};
   try {
     for (const name of selected) {
-      results[name] = await measure(`portcullis ${engine}`, scenarios, name);
+      results[name] = await measure(`portcullis ${engine}`, scenarios, name, server.pid);
     }
   } finally {
     await scenarios.close();
@@ -275,6 +292,7 @@ async function benchPeer(database) {
         `oidc-provider (${database ? 'mysql' : 'memory'})`,
         scenarios,
         name,
+        server.pid,
       );
     }
   } finally {
