@@ -7,10 +7,14 @@ import { Env } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
 import { SigningKeysService } from './tokens/signing-keys/signing-keys.service';
 
+// A request must have arrived whole within this time (Fastify's default is no limit, which lets a
+// client that trickles its body hold a connection for ever).
+const REQUEST_TIMEOUT_MS = 30_000;
+
 // The HTTP server under the app: Fastify, which serves several times the requests per second of
 // Nest's default Express on the same routes (docs/benchmarks.md).
 export function httpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, requestTimeout: REQUEST_TIMEOUT_MS });
 }
 
 // Everything main.ts does to the app besides listening, shared with the e2e tests so they exercise

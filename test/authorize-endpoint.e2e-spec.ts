@@ -241,6 +241,37 @@ describe('authorization endpoint', () => {
     });
   });
 
+  // A header cannot carry such characters raw: sending them would throw, and an error page raised
+  // while answering must not end the process either.
+  describe('a registered redirect URI with characters beyond ASCII', () => {
+    const UNICODE_CALLBACK = 'https://app.example.com/cb/中é';
+    const ENCODED_CALLBACK = 'https://app.example.com/cb/%E4%B8%AD%C3%A9';
+    let unicodeClientId: string;
+
+    beforeAll(async () => {
+      const { body } = await createClient(t.server, {
+        skip_consent: true,
+        redirect_uris: [UNICODE_CALLBACK],
+      }).expect(201);
+      unicodeClientId = body.client_id;
+    });
+
+    it.each([
+      ['a code', 'code', /^\?code=[\w-]{43}&state=af0ifjsldkj&iss=/],
+      ['an error', 'token', /^\?error=unsupported_response_type&error_description=/],
+    ])('should send %s there percent-encoded, and keep serving', async (_, responseType, query) => {
+      const res = await authorize({
+        client_id: unicodeClientId,
+        redirect_uri: UNICODE_CALLBACK,
+        response_type: responseType,
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.location.startsWith(ENCODED_CALLBACK)).toBe(true);
+      expect(res.headers.location.slice(ENCODED_CALLBACK.length)).toMatch(query);
+      await request(t.server).get('/health/live').expect(200);
+    });
+  });
+
   describe('a valid request', () => {
     it('should issue a code with state and iss, defaulting the scope to the client scope', async () => {
       const res = await authorize({ scope: undefined });

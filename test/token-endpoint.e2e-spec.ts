@@ -275,6 +275,24 @@ describe('token endpoint: client authentication and request errors', () => {
       expectOAuthError(res, 413, 'invalid_request', 'the request is malformed');
     });
 
+    it('should answer a form of more than 1000 fields with 413 invalid_request', async () => {
+      const fields = Array.from({ length: 1001 }, (_, i) => `a[${i}]=x`).join('&');
+      const res = await token()
+        .type('form')
+        .set('Authorization', basicHeader(basic.id, basic.secret))
+        .send(fields);
+      expectOAuthError(res, 413, 'invalid_request', 'the request is malformed');
+    });
+
+    // Fastify routes a percent-encoded path to the same endpoint: its errors keep the OAuth form.
+    it('should answer a malformed body at /oauth/%74oken with RFC 6749 JSON', async () => {
+      const res = await request(t.server)
+        .post('/oauth/%74oken')
+        .set('Content-Type', 'application/json')
+        .send('{');
+      expectOAuthError(res, 400, 'invalid_request', 'the request is malformed');
+    });
+
     it('should answer invalid_request when there is no body', async () => {
       const res = await token().set('Authorization', basicHeader(basic.id, basic.secret));
       expect(res.status).toBe(400);

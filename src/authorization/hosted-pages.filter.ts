@@ -40,8 +40,19 @@ export class HostedPagesFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<HttpRequest>();
     const response = host.switchToHttp().getResponse<HttpResponse>();
     this.respond(exception, request, response).catch((error: unknown) =>
-      this.unexpected(error, response),
+      this.lastResort(error, response),
     );
+  }
+
+  // Answering failed too: a 500 page if anything can still be sent, else the connection is cut.
+  // Never a rejection left unhandled, which would end the process.
+  private lastResort(error: unknown, response: HttpResponse): void {
+    try {
+      this.unexpected(error, response);
+    } catch (again) {
+      this.logger.error(again instanceof Error ? (again.stack ?? again.message) : String(again));
+      response.raw.destroy();
+    }
   }
 
   private async respond(exception: unknown, request: HttpRequest, response: HttpResponse) {
@@ -108,6 +119,8 @@ export class HostedPagesFilter implements ExceptionFilter {
     if (response.sent) {
       return;
     }
+    // An error page never goes anywhere, whatever a failed redirect had set.
+    response.removeHeader('Location');
     this.pages.render(response, status, 'error', { title, message, code });
   }
 }

@@ -1,4 +1,4 @@
-import { UnsupportedMediaTypeException } from '@nestjs/common';
+import { PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parse as parseForm } from 'fast-querystring';
 import type { FastifyRequest } from 'fastify';
@@ -6,9 +6,12 @@ import type { Server } from 'node:http';
 
 // The largest request body read, as JSON or as a form: every request Portcullis takes is small.
 export const BODY_LIMIT_BYTES = 100 * 1024;
+// The most fields a form may hold (413 beyond): no form of Portcullis has more than a handful.
+const MAX_FORM_FIELDS = 1000;
 
 // How request bodies are read, in place of the adapter's defaults:
-// - JSON and forms must be UTF-8 (the charset may be left out); another charset is 415;
+// - JSON and forms must be UTF-8 (the charset may be left out); another charset is 415; a body over
+//   BODY_LIMIT_BYTES, or a form of more than MAX_FORM_FIELDS fields, is 413;
 // - an empty JSON body is no body, as many HTTP clients send `Content-Type: application/json` on
 //   every request; JSON naming __proto__ or constructor.prototype is refused (400);
 // - a form field given more than once is an array, and so is a bracketed name (`a[]=1`, `a[x]=1`
@@ -30,10 +33,16 @@ export function useBodyParsers(app: NestFastifyApplication): void {
     }
   });
   app.useBodyParser<Server>('application/x-www-form-urlencoded', options, (request, body, done) => {
-    if (isUtf8(request)) {
-      done(null, parseFormFields(body.toString('utf8')));
-    } else {
+    const text = body.toString('utf8');
+    if (!isUtf8(request)) {
       done(unsupportedCharset(), undefined);
+    } else if (fieldCount(text) > MAX_FORM_FIELDS) {
+      done(
+        new PayloadTooLargeException(`a form may hold at most ${MAX_FORM_FIELDS} fields`),
+        undefined,
+      );
+    } else {
+      done(null, parseFormFields(text));
     }
   });
   fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
@@ -45,11 +54,24 @@ function parseFormFields(text: string): Record<string, unknown> {
     const bracket = key.indexOf('[');
     if (bracket > 0) {
       const name = key.slice(0, bracket);
-      fields[name] = [fields[name], fields[key]].flat().filter((value) => value !== undefined);
+      const list = asList(fields[name]);
+      list.push(...asList(fields[key]));
+      fields[name] = list;
       delete fields[key];
     }
   }
   return fields;
+}
+
+const asList = (value: unknown): unknown[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];
+
+function fieldCount(text: string): number {
+  let count = 1;
+  for (let at = text.indexOf('&'); at !== -1; at = text.indexOf('&', at + 1)) {
+    count++;
+  }
+  return count;
 }
 
 function isUtf8(request: FastifyRequest): boolean {

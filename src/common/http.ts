@@ -1,3 +1,4 @@
+import encodeUrl from 'encodeurl';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 // Portcullis serves HTTP with NestJS's Fastify adapter; routes, guards and filters that need the
@@ -15,13 +16,9 @@ export function isFormBody(request: HttpRequest): boolean {
   );
 }
 
-// 303 See Other to `location`, without a body.
+// 303 See Other to `location`, without a body. Characters a URL may not hold (a registered redirect
+// URI may contain any) are percent-encoded, as browsers would, and existing escapes are kept: a
+// header cannot carry them raw.
 export function seeOther(response: HttpResponse, location: string): void {
-  response.status(303).header('Location', location).send();
-}
-
-// The path of the request, without its query.
-export function requestPath(request: HttpRequest): string {
-  const query = request.url.indexOf('?');
-  return query === -1 ? request.url : request.url.slice(0, query);
+  response.status(303).header('Location', encodeUrl(location)).send();
 }

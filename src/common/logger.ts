@@ -32,7 +32,8 @@ export function redactUrl(url: string): string {
   }
   const params = new URLSearchParams(url.slice(queryStart + 1));
   for (const name of new Set(params.keys())) {
-    if (SECRET_NAMES.includes(name.toLowerCase())) {
+    // `code[]` or `code[x]` is still a code.
+    if (SECRET_NAMES.includes(name.toLowerCase().split('[', 1)[0])) {
       params.set(name, '[redacted]');
     }
   }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { HttpRequest, HttpResponse, requestPath } from '../common/http';
+import type { HttpRequest, HttpResponse } from '../common/http';
 import { OAuthErrorFilter } from '../common/oauth-error.filter';
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from './database-errors';
 
@@ -17,7 +17,10 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
   private readonly oauthErrors = new OAuthErrorFilter();
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    if (OAUTH_JSON_ENDPOINTS.has(requestPath(host.switchToHttp().getRequest<HttpRequest>()))) {
+    // The route Fastify matched, however the path was spelled (`/oauth/%74oken` is the token
+    // endpoint); undefined when none matched.
+    const route = host.switchToHttp().getRequest<HttpRequest>().routeOptions.url;
+    if (route !== undefined && OAUTH_JSON_ENDPOINTS.has(route)) {
       this.oauthErrors.catch(exception, host);
       return;
     }
