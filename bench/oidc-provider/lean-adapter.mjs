@@ -6,20 +6,14 @@
 // workers it dominates the profile and throughput halves. Production adapters (Redis, SQL) add a
 // token to its grant in constant time; so does this one, with a Set per grant. Entries are never
 // evicted (the default one keeps only the ~2000 most recently used), so memory grows with the run.
+import { GRANTABLE_MODELS } from './grantable.mjs';
+
 const store = new Map(); // `${model}:${id}` -> { payload, expiresAt }
 const grants = new Map(); // grantId -> Set of store keys
 const sessionUids = new Map(); // session uid -> session id
 const userCodes = new Map(); // device flow user code -> id
 
-// The models whose entries oidc-provider revokes together by grant.
-const GRANTABLE = new Set([
-  'AccessToken',
-  'AuthorizationCode',
-  'RefreshToken',
-  'DeviceCode',
-  'BackchannelAuthenticationRequest',
-  'PreAuthorizedCode',
-]);
+const GRANTABLE = new Set(GRANTABLE_MODELS);
 
 export default class LeanAdapter {
   constructor(model) {

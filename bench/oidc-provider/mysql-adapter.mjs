@@ -4,16 +4,7 @@
 // one row per model instance with its payload as JSON, indexed by grant, session uid and user code;
 // every method is one statement on a connection pool.
 import mysql from 'mysql2/promise';
-
-// The models oidc-provider revokes together by grant.
-const GRANTABLE = [
-  'AccessToken',
-  'AuthorizationCode',
-  'RefreshToken',
-  'DeviceCode',
-  'BackchannelAuthenticationRequest',
-  'PreAuthorizedCode',
-];
+import { GRANTABLE_MODELS } from './grantable.mjs';
 
 export async function mysqlAdapter(url) {
   const pool = mysql.createPool({ uri: url, connectionLimit: 10 });
@@ -99,8 +90,8 @@ export async function mysqlAdapter(url) {
 
     async revokeByGrantId(grantId) {
       await pool.execute(
-        `DELETE FROM oidc_models WHERE grant_id = ? AND model IN (${GRANTABLE.map(() => '?').join(', ')})`,
-        [grantId, ...GRANTABLE],
+        `DELETE FROM oidc_models WHERE grant_id = ? AND model IN (${GRANTABLE_MODELS.map(() => '?').join(', ')})`,
+        [grantId, ...GRANTABLE_MODELS],
       );
     }
   };
