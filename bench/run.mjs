@@ -368,28 +368,33 @@ function machine(mysqlVersion) {
 }
 
 const fmt = (n) => (Number.isFinite(n) ? n.toFixed(n >= 100 ? 0 : 1) : '–');
+const cpu = (result) => (Number.isFinite(result?.cpuPerOp) ? result.cpuPerOp.toFixed(2) : '–');
+const ratioOf = (ours, theirs) =>
+  ours && theirs ? `${(ours.opsPerSecond / theirs.opsPerSecond).toFixed(2)}×` : '–';
 
 function table(engines, peer, ceilings) {
   const rows = [
-    '| scenario | database | Portcullis ops/s | p50 ms | p99 ms | oidc-provider ops/s | p50 ms | p99 ms | ratio |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | database | Portcullis ops/s | p50 ms | p99 ms | CPU ms/op | oidc-provider ops/s | p50 ms | p99 ms | CPU ms/op | ratio |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const name of selected) {
     for (const [engine, { results }] of Object.entries(engines)) {
       const ours = results[name];
       const theirs = peer?.[name];
-      const ratio =
-        ours && theirs ? `${(ours.opsPerSecond / theirs.opsPerSecond).toFixed(2)}×` : '–';
       const errors = ours?.errors ? ` (${ours.errors} errors)` : '';
       rows.push(
-        `| ${name} | ${engine} | ${fmt(ours?.opsPerSecond)}${errors} | ${fmt(ours?.p50)} | ${fmt(ours?.p99)} | ${fmt(theirs?.opsPerSecond)} | ${fmt(theirs?.p50)} | ${fmt(theirs?.p99)} | ${ratio} |`,
+        `| ${name} | ${engine} | ${fmt(ours?.opsPerSecond)}${errors} | ${fmt(ours?.p50)} | ${fmt(ours?.p99)} | ${cpu(ours)} | ${fmt(theirs?.opsPerSecond)} | ${fmt(theirs?.p50)} | ${fmt(theirs?.p99)} | ${cpu(theirs)} | ${ratioOf(ours, theirs)} |`,
       );
     }
   }
-  rows.push('', '| ceiling | ops/s | p50 ms | p99 ms |', '| --- | ---: | ---: | ---: |');
+  rows.push(
+    '',
+    '| ceiling | ops/s | p50 ms | p99 ms | CPU ms/op |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  );
   for (const [name, result] of Object.entries(ceilings)) {
     rows.push(
-      `| ${name} | ${fmt(result.opsPerSecond)} | ${fmt(result.p50)} | ${fmt(result.p99)} |`,
+      `| ${name} | ${fmt(result.opsPerSecond)} | ${fmt(result.p50)} | ${fmt(result.p99)} | ${cpu(result)} |`,
     );
   }
   return rows.join('\n');
@@ -398,15 +403,14 @@ function table(engines, peer, ceilings) {
 // Portcullis on MySQL against oidc-provider storing in MySQL too.
 function likeForLikeTable(ours, theirs) {
   const rows = [
-    '| scenario | Portcullis on MySQL ops/s | oidc-provider on MySQL ops/s | p50 ms | p99 ms | ratio |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | Portcullis on MySQL ops/s | CPU ms/op | oidc-provider on MySQL ops/s | p50 ms | p99 ms | CPU ms/op | ratio |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const name of selected) {
     const [a, b] = [ours[name], theirs[name]];
-    const ratio = a && b ? `${(a.opsPerSecond / b.opsPerSecond).toFixed(2)}×` : '–';
     const errors = b?.errors ? ` (${b.errors} errors)` : '';
     rows.push(
-      `| ${name} | ${fmt(a?.opsPerSecond)} | ${fmt(b?.opsPerSecond)}${errors} | ${fmt(b?.p50)} | ${fmt(b?.p99)} | ${ratio} |`,
+      `| ${name} | ${fmt(a?.opsPerSecond)} | ${cpu(a)} | ${fmt(b?.opsPerSecond)}${errors} | ${fmt(b?.p50)} | ${fmt(b?.p99)} | ${cpu(b)} | ${ratioOf(a, b)} |`,
     );
   }
   return rows.join('\n');
