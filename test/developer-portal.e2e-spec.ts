@@ -387,6 +387,7 @@ describe('developer portal', () => {
       it("should answer an unknown id like someone else's", async () => {
         const res = await bob.get('/developer/apps/no-such-app');
         expect(res.status).toBe(404);
+        expect(res.text).toContain('<h1>Request refused</h1>');
         expect(res.text).toContain('application not found');
       });
     });

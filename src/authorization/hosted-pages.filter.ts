@@ -80,7 +80,7 @@ export class HostedPagesFilter implements ExceptionFilter {
         'This request was answered in another window. Go back to the application.',
       );
     } else if (exception instanceof HttpException && exception.getStatus() < 500) {
-      this.page(response, exception.getStatus(), 'HttpRequest refused', exception.message);
+      this.page(response, exception.getStatus(), 'Request refused', exception.message);
     } else {
       this.unexpected(exception, response);
     }
