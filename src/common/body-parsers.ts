@@ -4,7 +4,8 @@ import { parse as parseForm } from 'fast-querystring';
 import type { FastifyRequest } from 'fastify';
 import type { Server } from 'node:http';
 
-// The largest request body read, as JSON or as a form: every request Portcullis takes is small.
+// The largest request body read, whatever its type (the adapter's limit, app.setup.ts): every
+// request Portcullis takes is small.
 export const BODY_LIMIT_BYTES = 100 * 1024;
 // The most fields a form may hold (413 beyond): no form of Portcullis has more than a handful.
 const MAX_FORM_FIELDS = 1000;
@@ -22,8 +23,7 @@ const MAX_FORM_FIELDS = 1000;
 export function useBodyParsers(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  const options = { bodyLimit: BODY_LIMIT_BYTES };
-  app.useBodyParser<Server>('application/json', options, (request, body, done) => {
+  app.useBodyParser<Server>('application/json', {}, (request, body, done) => {
     if (!isUtf8(request)) {
       done(unsupportedCharset(), undefined);
     } else if (body.length === 0) {
@@ -32,11 +32,13 @@ export function useBodyParsers(app: NestFastifyApplication): void {
       void parseJson(request, body.toString('utf8'), done);
     }
   });
-  app.useBodyParser<Server>('application/x-www-form-urlencoded', options, (request, body, done) => {
-    const text = body.toString('utf8');
+  app.useBodyParser<Server>('application/x-www-form-urlencoded', {}, (request, body, done) => {
     if (!isUtf8(request)) {
       done(unsupportedCharset(), undefined);
-    } else if (fieldCount(text) > MAX_FORM_FIELDS) {
+      return;
+    }
+    const text = body.toString('utf8');
+    if (fieldCount(text) > MAX_FORM_FIELDS) {
       done(
         new PayloadTooLargeException(`a form may hold at most ${MAX_FORM_FIELDS} fields`),
         undefined,
