@@ -14,6 +14,7 @@
 # (4567-4569), IST on +10 and SST on +20 of those. The machine's own MariaDB (3306, /etc/mysql) is
 # never read or touched: every node runs with --defaults-file of its own. root has an empty password
 # over TCP. SST is rsync when rsync is installed, mariabackup when that is, else mysqldump.
+# wsrep_sync_wait is $GALERA_SYNC_WAIT (default 1: reads see every earlier commit of the cluster).
 set -euo pipefail
 
 DIR="${GALERA_DIR:-${TMPDIR:-/tmp}/portcullis-galera}"
@@ -133,6 +134,10 @@ wsrep_sst_method=$(sst_method)
 wsrep_sst_receive_address=127.0.0.1:$(($(gcomm_port "$node") + 20))
 wsrep_sst_auth=root:
 wsrep_slave_threads=2
+# What docs/deployment.md asks of a cluster Portcullis runs on: a table without a primary key is
+# refused, and a read waits until this node has applied every commit the cluster made before it.
+innodb_force_primary_key=ON
+wsrep_sync_wait=${GALERA_SYNC_WAIT:-1}
 [client]
 user=root
 EOF
