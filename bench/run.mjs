@@ -14,7 +14,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem, type as osType, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,7 +25,10 @@ import { httpClient } from './http.mjs';
 const require = createRequire(import.meta.url);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PEER_DIR = join(ROOT, 'bench', 'oidc-provider');
+// One set of secrets for the run: instances that share a database must share them.
 const ADMIN_API_KEY = randomBytes(32).toString('base64url');
+const SESSION_SECRET = randomBytes(32).toString('base64url');
+const SIGNING_KEYS_SECRET = randomBytes(32).toString('base64url');
 const RESULTS_START = '<!-- results:start (written by npm run bench) -->';
 const RESULTS_END = '<!-- results:end -->';
 const CLUSTER_RESULTS = [
@@ -108,8 +111,8 @@ async function startPortcullis(databaseUrl) {
       ISSUER: baseUrl,
       DATABASE_URL: databaseUrl,
       ADMIN_API_KEY,
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      SIGNING_KEYS_SECRET: randomBytes(32).toString('base64url'),
+      SESSION_SECRET,
+      SIGNING_KEYS_SECRET,
       LOG_LEVEL: 'warn',
     },
     async () => (await fetch(`${baseUrl}/health/ready`)).ok,
@@ -495,6 +498,7 @@ async function databaseOn(server, servers) {
 // 1, 2 and 3 instances sharing one database: on one MySQL server, then one per Galera node. The
 // workers are spread over the instances; CPU ms/op is that of all instances together.
 async function benchCluster() {
+  const loadBefore = loadavg()[0];
   const cluster = await galeraNodes();
   const setups = [];
   for (const count of [1, 2, 3]) {
@@ -552,7 +556,7 @@ async function benchCluster() {
       [
         `Run on ${new Date().toISOString().slice(0, 10)}: ${workers} workers spread over the instances, ${duration} s per scenario after ${warmup} s of warm-up.`,
         '',
-        `Machine: ${machine(cluster.version)}; the three Galera nodes, the instances and the load driver all on it.`,
+        `Machine: ${machine(cluster.version)}; the three Galera nodes, the instances and the load driver all on it; load average ${loadBefore.toFixed(1)} before the run, ${loadavg()[0].toFixed(1)} after.`,
         '',
         markdown,
       ].join('\n'),
