@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ConsentsService } from '../authorization/consents.service';
+import { ConsentsService } from '../consents/consents.service';
 import { Client } from '../clients/client.entity';
 import { ClientsService, ReviewDecision } from '../clients/clients.service';
 import { Actor } from '../common/actor';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuthorizationCodesService, GrantsOf } from '../authorization/authorization-codes.service';
+import { AuthorizationCodesService } from '../authorization/authorization-codes.service';
+import { GrantsOf } from '../common/grants';
 import { Client } from '../clients/client.entity';
 import { inTransaction } from '../database/transactions';
 import { AccessTokensService } from './access-tokens.service';
