@@ -6,12 +6,15 @@ import { AuditModule } from './audit/audit.module';
 import { AuthorizationModule } from './authorization/authorization.module';
 import { ClientOriginsCorsMiddleware } from './clients/client-origins-cors.middleware';
 import { ClientsModule } from './clients/clients.module';
+import { ConsentsModule } from './consents/consents.module';
+import { ErrorsFilter } from './common/errors.filter';
 import { loggerParams } from './common/logger';
 import { appConfigModule } from './config/config';
 import { validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
-import { DatabaseUnavailableFilter } from './database/database-unavailable.filter';
 import { DeveloperModule } from './developer/developer.module';
+import { developerScopesProblem } from './developer/developer-scopes';
+import { PagesModule } from './pages/pages.module';
 import { ProtectedApiModule } from './protected-api/protected-api.module';
 import { AccessGuard } from './tokens/access.guard';
 import { TokensModule } from './tokens/tokens.module';
@@ -36,7 +39,7 @@ export class AppModule implements NestModule {
   // Validates the environment right away: an invalid value throws InvalidEnvironmentError here,
   // before any module starts, and the entry point prints its message.
   static forRoot({ logTo = 'stdout' }: AppModuleOptions = {}): DynamicModule {
-    const env = validateEnv(process.env);
+    const env = validateEnv(process.env, { DEVELOPER_SCOPES: developerScopesProblem });
     return {
       module: AppModule,
       imports: [
@@ -46,6 +49,8 @@ export class AppModule implements NestModule {
         AuditModule,
         UsersModule,
         ClientsModule,
+        ConsentsModule,
+        PagesModule,
         AuthorizationModule,
         TokensModule,
         ProtectedApiModule,
@@ -54,7 +59,7 @@ export class AppModule implements NestModule {
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
-        { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
+        { provide: APP_FILTER, useClass: ErrorsFilter },
       ],
     };
   }

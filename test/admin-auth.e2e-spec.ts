@@ -1,5 +1,8 @@
 import request from 'supertest';
+import { INVALID_TOKEN, INVALID_TOKEN_CHALLENGE } from './helpers/oauth';
 import { ADMIN_API_KEY, createTestApp, TestApp } from './helpers/test-app';
+
+const MALFORMED = 'send exactly one access token, in one Authorization: Bearer header';
 
 describe('admin route authentication', () => {
   let t: TestApp;
@@ -31,9 +34,8 @@ describe('admin route authentication', () => {
       await request(t.server)
         [method](path)
         .expect(401, {
-          statusCode: 401,
-          error: 'Unauthorized',
-          message: 'Admin credentials are required',
+          error: 'invalid_token',
+          error_description: 'admin credentials are required',
         })
         .expect('WWW-Authenticate', 'Bearer realm="portcullis"');
     },
@@ -45,12 +47,8 @@ describe('admin route authentication', () => {
       await request(t.server)
         [method](path)
         .set('Authorization', `Bearer ${ADMIN_API_KEY}x`)
-        .expect(401, {
-          statusCode: 401,
-          error: 'Unauthorized',
-          message: 'The access token is invalid or expired',
-        })
-        .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_token"');
+        .expect(401, INVALID_TOKEN)
+        .expect('WWW-Authenticate', INVALID_TOKEN_CHALLENGE);
     },
   );
 
@@ -66,12 +64,11 @@ describe('admin route authentication', () => {
     await request(t.server)
       .get('/admin/clients')
       .set('Authorization', `Bearer ${ADMIN_API_KEY} ${ADMIN_API_KEY}`)
-      .expect(400, {
-        statusCode: 400,
-        error: 'invalid_request',
-        message: 'The Authorization header must be "Bearer <token>" with exactly one token',
-      })
-      .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_request"');
+      .expect(400, { error: 'invalid_request', error_description: MALFORMED })
+      .expect(
+        'WWW-Authenticate',
+        `Bearer realm="portcullis", error="invalid_request", error_description="${MALFORMED}"`,
+      );
   });
 
   it('should ignore a key in the query string when no header is sent', async () => {

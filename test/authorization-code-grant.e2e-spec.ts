@@ -11,6 +11,7 @@ import {
   refresh,
   registerClient,
   tokenRequest,
+  expectInvalidToken,
 } from './helpers/oauth';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
 
@@ -96,9 +97,7 @@ describe('token endpoint: authorization_code grant', () => {
       await exchangeCode(t.server, client, issued),
       'the authorization code was already used',
     );
-    await callMe(t.server, first.body.access_token)
-      .expect(401)
-      .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_token"');
+    expectInvalidToken(await callMe(t.server, first.body.access_token));
     expectInvalidGrant(
       await refresh(t.server, client, first.body.refresh_token),
       'the refresh token is invalid or expired',

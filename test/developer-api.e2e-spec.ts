@@ -1,7 +1,12 @@
 import request from 'supertest';
 import { createUser } from './factories';
 import { auditEvents, review } from './helpers/developer';
-import { CALLBACK, passwordTokens, registerTrustedClient } from './helpers/oauth';
+import {
+  CALLBACK,
+  insufficientScopeChallenge,
+  passwordTokens,
+  registerTrustedClient,
+} from './helpers/oauth';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
 
 // The developer portal as JSON (/api/developer/apps), for access tokens with scope `developer`.
@@ -55,8 +60,12 @@ describe('developer API', () => {
     });
     const res = await api(profileOnly).get();
     expect(res.status).toBe(403);
+    expect(res.body).toEqual({
+      error: 'insufficient_scope',
+      error_description: 'this route needs scope developer',
+    });
     expect(res.headers['www-authenticate']).toBe(
-      'Bearer realm="portcullis", error="insufficient_scope", scope="developer"',
+      insufficientScopeChallenge('this route needs scope developer', 'developer'),
     );
   });
 

@@ -9,6 +9,7 @@ import {
   registerTrustedClient,
   TOKEN_HEADERS,
   tokenRequest,
+  insufficientScopeChallenge,
 } from './helpers/oauth';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
 
@@ -163,10 +164,13 @@ describe('token endpoint: password grant', () => {
     await request(t.server)
       .get('/admin/clients')
       .set('Authorization', `Bearer ${withoutAdmin.body.access_token}`)
-      .expect(403)
+      .expect(403, {
+        error: 'insufficient_scope',
+        error_description: 'an admin user with scope admin is required',
+      })
       .expect(
         'WWW-Authenticate',
-        'Bearer realm="portcullis", error="insufficient_scope", scope="admin"',
+        insufficientScopeChallenge('an admin user with scope admin is required', 'admin'),
       );
     const plainUser = await passwordGrant('alice', STRONG_PASSWORD, { scope: 'admin' }).expect(200);
     await request(t.server)

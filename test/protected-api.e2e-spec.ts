@@ -17,6 +17,8 @@ import { createTestApp, TestApp } from './helpers/test-app';
 
 const SPA_ORIGIN = 'https://spa.example.com';
 const CHALLENGE = 'Bearer realm="portcullis"';
+const MALFORMED = 'send exactly one access token, in one Authorization: Bearer header';
+const MALFORMED_CHALLENGE = `${CHALLENGE}, error="invalid_request", error_description="${MALFORMED}"`;
 
 describe('protected API: GET /api/me', () => {
   let t: TestApp;
@@ -80,9 +82,8 @@ describe('protected API: GET /api/me', () => {
     await request(t.server)
       .get('/api/me')
       .expect(401, {
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: 'An access token is required',
+        error: 'invalid_token',
+        error_description: 'an access token is required',
       })
       .expect('WWW-Authenticate', CHALLENGE);
   });
@@ -137,8 +138,8 @@ describe('protected API: GET /api/me', () => {
     await request(t.server)
       .get('/api/me')
       .set('Authorization', header(access_token))
-      .expect(400)
-      .expect('WWW-Authenticate', `${CHALLENGE}, error="invalid_request"`);
+      .expect(400, { error: 'invalid_request', error_description: MALFORMED })
+      .expect('WWW-Authenticate', MALFORMED_CHALLENGE);
   });
 
   it('should answer 400 invalid_request for two Authorization headers', async () => {
@@ -149,7 +150,7 @@ describe('protected API: GET /api/me', () => {
       headers: ['Authorization', `Bearer ${access_token}`, 'Authorization', 'Bearer other-token'],
     });
     expect(res.status).toBe(400);
-    expect(res.headers['www-authenticate']).toBe(`${CHALLENGE}, error="invalid_request"`);
+    expect(res.headers['www-authenticate']).toBe(MALFORMED_CHALLENGE);
   });
 
   describe('CORS', () => {

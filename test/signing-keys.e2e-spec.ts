@@ -8,6 +8,7 @@ import {
   clientPost,
   passwordTokens,
   registerTrustedClient,
+  expectInvalidToken,
 } from './helpers/oauth';
 import { runCli, startServer } from './helpers/processes';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -187,11 +188,7 @@ describe('signing keys: retirement and the SIGNING_KEYS_SECRET', () => {
       const { keys: published } = await jwksOf(second);
       expect(published.map(({ kid }) => kid)).not.toContain(kidOf(old.access_token));
       expect(published).toHaveLength(1);
-      const res = await callMe(second.server, old.access_token);
-      expect(res.status).toBe(401);
-      expect(res.headers['www-authenticate']).toBe(
-        'Bearer realm="portcullis", error="invalid_token"',
-      );
+      expectInvalidToken(await callMe(second.server, old.access_token));
       // The retired key is kept (its kid is never given to another key), only no longer trusted.
       await expect(second.dataSource.getRepository(SigningKey).count()).resolves.toBe(2);
     } finally {

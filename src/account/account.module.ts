@@ -1,7 +1,8 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
-import { AuthorizationModule } from '../authorization/authorization.module';
-import { PageHeadersMiddleware } from '../authorization/page-headers.middleware';
+import { ConsentsModule } from '../consents/consents.module';
+import { PageHeadersMiddleware } from '../pages/page-headers.middleware';
+import { PagesModule } from '../pages/pages.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { ConnectedAppsApiController } from './connected-apps-api.controller';
 import { ConnectedAppsPagesController } from './connected-apps-pages.controller';
@@ -11,7 +12,7 @@ import { ConnectedAppsService } from './connected-apps.service';
 // same as JSON (/api/account/apps, scope `account`). It sits above tokens: revoking access
 // revokes the client's tokens.
 @Module({
-  imports: [AuthorizationModule, TokensModule, AuditModule],
+  imports: [ConsentsModule, PagesModule, TokensModule, AuditModule],
   controllers: [ConnectedAppsPagesController, ConnectedAppsApiController],
   providers: [ConnectedAppsService],
 })

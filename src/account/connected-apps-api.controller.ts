@@ -6,7 +6,7 @@ import {
   ApiProperty,
   ApiTags,
 } from '@nestjs/swagger';
-import { Consent } from '../authorization/consent.entity';
+import { Consent } from '../consents/consent.entity';
 import { Principal, Scopes, TokenPrincipal } from '../common/access';
 import { Actor, RequestActor } from '../common/actor';
 import { ConnectedAppsService } from './connected-apps.service';

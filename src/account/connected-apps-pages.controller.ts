@@ -1,13 +1,12 @@
-import { Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HttpRequest, HttpResponse, seeOther } from '../common/http';
-import { CsrfGuard } from '../authorization/csrf.guard';
-import { PagesService } from '../authorization/pages.service';
-import { describeScope } from '../authorization/scope-descriptions';
-import { BrowserSession } from '../authorization/session.service';
-import { SignedInPages, SignedInUser } from '../authorization/signed-in.guard';
-import { userActor } from '../common/actor';
-import { clientIp } from '../common/client-ip';
+import { Actor } from '../common/actor';
+import { HttpResponse, seeOther } from '../common/http';
+import { CsrfGuard } from '../pages/csrf.guard';
+import { PageActor, PageSession, SignedInPages, SignedInUser } from '../pages/hosted-pages';
+import { PagesService } from '../pages/pages.service';
+import { describeScope } from '../pages/scope-descriptions';
+import { BrowserSession } from '../pages/session.service';
 import { User } from '../users/user.entity';
 import { ConnectedAppsService } from './connected-apps.service';
 
@@ -25,14 +24,14 @@ export class ConnectedAppsPagesController {
   @Get()
   async list(
     @SignedInUser() user: User,
-    @Req() request: HttpRequest,
+    @PageSession() session: BrowserSession,
     @Res() response: HttpResponse,
   ): Promise<void> {
     const consents = await this.connectedApps.list(user.id);
     this.pages.render(response, 200, 'account-apps', {
       title: 'Connected apps',
       username: user.username,
-      csrfToken: (request.browserSession as BrowserSession).data.csrfToken,
+      csrfToken: session.data.csrfToken,
       apps: consents.map(({ clientId, client, scope, updatedAt }) => ({
         clientId,
         clientName: client?.clientName ?? clientId,
@@ -48,10 +47,10 @@ export class ConnectedAppsPagesController {
   async revoke(
     @SignedInUser() user: User,
     @Param('clientId') clientId: string,
-    @Req() request: HttpRequest,
+    @PageActor() actor: Actor,
     @Res() response: HttpResponse,
   ): Promise<void> {
-    await this.connectedApps.revoke(user.id, clientId, userActor(user.id, clientIp(request)));
+    await this.connectedApps.revoke(user.id, clientId, actor);
     seeOther(response, '/account/apps');
   }
 }

@@ -4,9 +4,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
+import { GrantsOf } from '../common/grants';
 import { Env } from '../config/env.validation';
 import { AuthorizationCode } from './authorization-code.entity';
-import { verifyPkce } from './pkce';
+import { codeVerifierProblem } from './pkce';
+import { tokenRedirectUriProblem } from './redirect-uri';
 
 export type CodeGrant = {
   clientId: string;
@@ -18,8 +20,6 @@ export type CodeGrant = {
 
 // Whose grants: every user's of a client, or one user's. Never pass `userId: undefined`: leave it
 // out.
-export type GrantsOf = { clientId: string; userId?: string };
-
 export type CodeRedemption =
   | { outcome: 'redeemed'; code: AuthorizationCode }
   // Already used: the caller revokes what the first redemption produced (code.familyId).
@@ -135,39 +135,16 @@ export class AuthorizationCodesService {
   }
 }
 
-// RFC 6749 §4.1.3: the same client, the same redirect URI; RFC 7636 §4.6: the verifier matches the
-// challenge, and (PRODUCT.md) a verifier for a code issued without a challenge is refused.
+// RFC 6749 §4.1.3: the same client and redirect URI; RFC 7636 §4.6: the PKCE verifier.
 function bindingProblem(code: AuthorizationCode, presented: CodePresentation): string | undefined {
   if (code.clientId !== presented.client.clientId) {
     return 'the authorization code was issued to another client';
   }
-  const redirectProblem = redirectUriProblem(code, presented);
-  if (redirectProblem) {
-    return redirectProblem;
-  }
-  if (code.codeChallenge === null) {
-    return presented.codeVerifier === undefined
-      ? undefined
-      : 'code_verifier was sent, but the authorization request had no code_challenge';
-  }
-  if (presented.codeVerifier === undefined) {
-    return 'code_verifier is required';
-  }
-  return verifyPkce(presented.codeVerifier, code.codeChallenge)
-    ? undefined
-    : 'code_verifier does not match the code_challenge';
-}
-
-// redirect_uri may be left out of the token request only when the client has a single registered
-// URI (the one the code was issued for): only then could the authorization request leave it out.
-function redirectUriProblem(code: AuthorizationCode, presented: CodePresentation) {
-  if (presented.redirectUri === undefined) {
-    const registered = presented.client.redirectUris;
-    return registered.length === 1 && registered[0] === code.redirectUri
-      ? undefined
-      : 'redirect_uri is required';
-  }
-  return presented.redirectUri === code.redirectUri
-    ? undefined
-    : 'redirect_uri does not match the authorization request';
+  return (
+    tokenRedirectUriProblem(
+      code.redirectUri,
+      presented.redirectUri,
+      presented.client.redirectUris,
+    ) ?? codeVerifierProblem(code.codeChallenge, presented.codeVerifier)
+  );
 }

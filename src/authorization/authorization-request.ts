@@ -1,7 +1,7 @@
 import { OAuthError } from '../common/oauth-error';
 import { RawParams, readParam } from '../common/oauth-params';
 import { resolveScope, scopeList } from '../common/scope';
-import { isWellFormedPkceValue } from './pkce';
+import { pkceRequestProblem } from './pkce';
 
 export type ClientForAuthorization = {
   clientId: string;
@@ -20,23 +20,11 @@ export type AuthorizationRequest = {
   codeChallenge: string | null;
 };
 
-// RFC 6749 §3.1.2.3: an exact, byte-for-byte match with a registered URI; when the request names
-// none, the client must have exactly one. Failures here are never redirected.
-export function resolveRedirectUri(client: ClientForAuthorization, requested: string | undefined) {
-  if (requested === undefined) {
-    if (client.redirectUris.length === 1) {
-      return client.redirectUris[0];
-    }
-    throw new OAuthError('invalid_request', 'redirect_uri is required for this client');
-  }
-  if (!client.redirectUris.includes(requested)) {
-    throw new OAuthError('invalid_request', 'redirect_uri is not registered for this client');
-  }
-  return requested;
-}
-
-// RFC 6749 §4.1.1 and RFC 7636 §4.3, checked in the order of §4.1.2.1 once the client and its
-// redirect URI are known; every failure is redirected to that URI with the state.
+// The authorization request's checklist (RFC 6749 §4.1.1, RFC 7636 §4.3), in the order of
+// §4.1.2.1, once the client and its redirect URI are verified (redirect-uri.ts): every failure is
+// redirected to that URI with the state. 1. state is one value; 2. response_type is code (§3.1.1);
+// 3. the client may use the code grant (§4.1.2.1 unauthorized_client); 4. scope within the
+// client's (§3.3); 5. PKCE (pkce.ts).
 export function validateAuthorizationRequest(
   client: ClientForAuthorization,
   redirectUri: string,
@@ -77,7 +65,11 @@ export function validateAuthorizationRequest(
   }
   const codeChallenge = read('code_challenge');
   const method = read('code_challenge_method');
-  const pkceProblem = checkPkce(codeChallenge, method, client.isPublic || client.requirePkce);
+  const pkceProblem = pkceRequestProblem(
+    codeChallenge,
+    method,
+    client.isPublic || client.requirePkce,
+  );
   if (pkceProblem) {
     throw fail('invalid_request', pkceProblem);
   }
@@ -88,24 +80,4 @@ export function validateAuthorizationRequest(
     state,
     codeChallenge: codeChallenge ?? null,
   };
-}
-
-// PKCE with S256 only: `plain` (and a challenge without a method, which means plain) is refused.
-function checkPkce(
-  challenge: string | undefined,
-  method: string | undefined,
-  required: boolean,
-): string | undefined {
-  if (challenge === undefined) {
-    if (method !== undefined) {
-      return 'code_challenge_method given without code_challenge';
-    }
-    return required ? 'code_challenge is required (PKCE with S256)' : undefined;
-  }
-  if (method !== 'S256') {
-    return 'code_challenge_method must be S256';
-  }
-  return isWellFormedPkceValue(challenge)
-    ? undefined
-    : 'code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]';
 }

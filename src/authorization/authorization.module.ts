@@ -3,25 +3,18 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { ClientsModule } from '../clients/clients.module';
+import { ConsentsModule } from '../consents/consents.module';
+import { PageHeadersMiddleware } from '../pages/page-headers.middleware';
+import { PagesModule } from '../pages/pages.module';
 import { UsersModule } from '../users/users.module';
 import { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { AuthorizationService } from './authorization.service';
 import { AuthorizeController } from './authorize.controller';
-import { Consent } from './consent.entity';
 import { ConsentController } from './consent.controller';
-import { ConsentsService } from './consents.service';
-import { HostedPagesFilter } from './hosted-pages.filter';
 import { LocalStrategy } from './local.strategy';
 import { LoginController } from './login.controller';
-import { LoginPage } from './login-page';
-import { PageHeadersMiddleware } from './page-headers.middleware';
-import { PagesService } from './pages.service';
-import { Session } from './session.entity';
-import { SessionCookie, SessionGuard } from './session.guard';
-import { SessionService } from './session.service';
-import { SignedInGuard } from './signed-in.guard';
-import { StylesheetController } from './stylesheet.controller';
+import { LoginPage, LoginRejectedFilter } from './login-page';
 
 const HOSTED_ROUTES = [
   { path: 'oauth/authorize', method: RequestMethod.ALL },
@@ -30,45 +23,28 @@ const HOSTED_ROUTES = [
   { path: 'consent', method: RequestMethod.ALL },
 ];
 
-// The interactive half of the authorization code flow: the authorization endpoint, hosted login
-// (passport-local) and consent, on server-side sessions. Exports the code store for the token
-// endpoint.
+// The interactive half of the authorization code flow: the authorization endpoint (request
+// validation in authorization-request.ts), hosted login (passport-local) and consent, built on the
+// hosted-page shell (pages/). Exports the code store for the token endpoint.
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AuthorizationCode, Consent, Session]),
+    TypeOrmModule.forFeature([AuthorizationCode]),
     PassportModule,
+    PagesModule,
     UsersModule,
     ClientsModule,
+    ConsentsModule,
     AuditModule,
   ],
-  controllers: [AuthorizeController, LoginController, ConsentController, StylesheetController],
+  controllers: [AuthorizeController, LoginController, ConsentController],
   providers: [
     AuthorizationCodesService,
     AuthorizationService,
-    ConsentsService,
-    HostedPagesFilter,
     LocalStrategy,
     LoginPage,
-    PagesService,
-    SessionCookie,
-    SessionGuard,
-    SessionService,
-    SignedInGuard,
+    LoginRejectedFilter,
   ],
-  // Besides the code store: remembered consent (for connected apps), and what the other hosted
-  // pages (developer portal, connected apps) are built with: sessions, the signed-in guard, the
-  // page renderer and the error filter.
-  exports: [
-    AuthorizationCodesService,
-    ConsentsService,
-    AuthorizationService,
-    HostedPagesFilter,
-    LoginPage,
-    PagesService,
-    SessionCookie,
-    SessionService,
-    SignedInGuard,
-  ],
+  exports: [AuthorizationCodesService],
 })
 export class AuthorizationModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

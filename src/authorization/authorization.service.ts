@@ -4,23 +4,18 @@ import { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { userActor } from '../common/actor';
 import { OAuthError } from '../common/oauth-error';
-import { Env } from '../config/env.validation';
-import { User } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
-import { AuthorizationCodesService } from './authorization-codes.service';
 import { RawParams, readParam } from '../common/oauth-params';
-import {
-  AuthorizationRequest,
-  resolveRedirectUri,
-  validateAuthorizationRequest,
-} from './authorization-request';
-import { ConsentsService } from './consents.service';
-import { isPortalPage } from './portal-pages';
-import { PageError } from './page-error';
-import { appendQuery } from './redirect-uri';
-import { BrowserSession, PendingAuthorization, SessionService } from './session.service';
+import { appendQuery } from '../common/redirect-query';
+import { Env } from '../config/env.validation';
+import { PageError, SIGN_IN_PATH } from '../pages/page-error';
+import { BrowserSession, SessionService } from '../pages/session.service';
+import { User } from '../users/user.entity';
+import { AuthorizationCodesService } from './authorization-codes.service';
+import { AuthorizationRequest, validateAuthorizationRequest } from './authorization-request';
+import { ConsentsService } from '../consents/consents.service';
+import { addPending, findPending, PendingAuthorization, takePending } from './pending-requests';
+import { resolveRedirectUri } from './redirect-uri';
 
-export const LOGIN_PATH = '/login';
 export const consentPath = (requestId: string) => `/consent?request=${requestId}`;
 
 export type ConsentPrompt = { pending: PendingAuthorization; client: Client; user: User };
@@ -55,7 +50,6 @@ export class AuthorizationService {
 
   constructor(
     private readonly clients: ClientsService,
-    private readonly users: UsersService,
     private readonly consents: ConsentsService,
     private readonly codes: AuthorizationCodesService,
     private readonly sessions: SessionService,
@@ -66,19 +60,19 @@ export class AuthorizationService {
 
   async authorize(params: RawParams, session: BrowserSession): Promise<string> {
     const client = await this.verifiedClient(readParam(params, 'client_id'));
-    const redirectUri = resolveRedirectUri(client, readParam(params, 'redirect_uri'));
+    const redirectUri = resolveRedirectUri(client.redirectUris, readParam(params, 'redirect_uri'));
     const request = validateAuthorizationRequest(client, redirectUri, params);
-    const user = await this.signedInUser(session);
+    const user = await this.sessions.signedInUser(session);
     if (user && (await this.consentGiven(user, client, request.scope))) {
       return this.issueCode(request, user);
     }
     // Signed out: sign in, then come back to this request. Signed in: ask for consent.
-    const pending = this.sessions.addPending(session, request);
+    const pending = addPending(session, request);
     if (!user) {
       session.data.resumeAfterLogin = pending.id;
     }
     await this.sessions.save(session);
-    return user ? consentPath(pending.id) : LOGIN_PATH;
+    return user ? consentPath(pending.id) : SIGN_IN_PATH;
   }
 
   // Where the browser goes right after sign-in: on with the request the login form was shown for
@@ -94,7 +88,7 @@ export class AuthorizationService {
     delete session.data.resumeAfterLogin;
     delete session.data.returnTo;
     if (found && (await this.consentGiven(user, found.client, found.pending.scope))) {
-      this.sessions.takePending(session, found.pending.id);
+      takePending(session, found.pending.id);
       await this.sessions.save(session);
       return this.issueCode(found.pending, user);
     }
@@ -102,7 +96,8 @@ export class AuthorizationService {
     if (found) {
       return consentPath(found.pending.id);
     }
-    return isPortalPage(returnTo) ? returnTo : LOGIN_PATH;
+    // Only ever a path of ours (SignedInGuard stores the route's declared page).
+    return returnTo?.startsWith('/') && !returnTo.startsWith('//') ? returnTo : SIGN_IN_PATH;
   }
 
   // The application a pending login is for, shown on the login page.
@@ -111,15 +106,11 @@ export class AuthorizationService {
     return found ? found.client.clientName : null;
   }
 
-  async signedInUser(session: BrowserSession): Promise<User | null> {
-    return session.userId === null ? null : this.users.findEnabledById(session.userId);
-  }
-
   async consentPrompt(
     session: BrowserSession,
     requestId: string | undefined,
   ): Promise<ConsentPrompt> {
-    const user = await this.signedInUser(session);
+    const user = await this.sessions.signedInUser(session);
     const found = await this.pendingWithClient(session, requestId);
     if (!user || !found) {
       throw requestGone();
@@ -139,7 +130,7 @@ export class AuthorizationService {
     if (decision !== 'approve' && decision !== 'deny') {
       throw new PageError(400, 'No decision', 'Choose Approve or Deny.');
     }
-    this.sessions.takePending(session, pending.id);
+    takePending(session, pending.id);
     await this.sessions.save(session);
     if (decision === 'deny') {
       throw new OAuthError('access_denied', 'the user denied the request', 400, {
@@ -150,22 +141,12 @@ export class AuthorizationService {
     return this.issueCode(pending, user);
   }
 
-  errorRedirect(error: OAuthError): string {
-    const { redirectUri, state } = error.redirect as NonNullable<OAuthError['redirect']>;
-    return appendQuery(redirectUri, {
-      error: error.code,
-      error_description: error.description,
-      state,
-      iss: this.issuer,
-    });
-  }
-
   // A pending request of this session whose client is still usable.
   private async pendingWithClient(
     session: BrowserSession,
     requestId: string | undefined,
   ): Promise<{ pending: PendingAuthorization; client: Client } | null> {
-    const pending = this.sessions.findPending(session, requestId);
+    const pending = findPending(session, requestId);
     const client = pending && (await this.clients.findUsable(pending.clientId));
     return pending && client ? { pending, client } : null;
   }

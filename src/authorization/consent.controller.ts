@@ -1,23 +1,21 @@
-import { Controller, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HttpRequest, HttpResponse, seeOther } from '../common/http';
 import { clientIp } from '../common/client-ip';
+import { HttpRequest, HttpResponse, seeOther } from '../common/http';
+import { CsrfGuard } from '../pages/csrf.guard';
+import { stringField } from '../pages/form-field';
+import { HostedPages, PageSession } from '../pages/hosted-pages';
+import { PagesService } from '../pages/pages.service';
+import { describeScope } from '../pages/scope-descriptions';
+import { BrowserSession } from '../pages/session.service';
 import { AuthorizationService } from './authorization.service';
-import { CsrfGuard } from './csrf.guard';
-import { stringField } from './form-field';
-import { HostedPagesFilter } from './hosted-pages.filter';
-import { SessionGuard } from './session.guard';
-import { PagesService } from './pages.service';
-import { describeScope } from './scope-descriptions';
-import { BrowserSession } from './session.service';
 
 // The consent page: which application (its name and where it sends you back) asks for what.
 // The decision names only the pending request; client, redirect URI and scope are read from the
 // session.
 @ApiExcludeController()
 @Controller('consent')
-@UseFilters(HostedPagesFilter)
-@UseGuards(SessionGuard)
+@HostedPages()
 export class ConsentController {
   constructor(
     private readonly authorization: AuthorizationService,
@@ -25,8 +23,11 @@ export class ConsentController {
   ) {}
 
   @Get()
-  async show(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
-    const session = request.browserSession as BrowserSession;
+  async show(
+    @Req() request: HttpRequest,
+    @PageSession() session: BrowserSession,
+    @Res() response: HttpResponse,
+  ): Promise<void> {
     const { pending, client, user } = await this.authorization.consentPrompt(
       session,
       stringField(request.query, 'request'),
@@ -45,9 +46,13 @@ export class ConsentController {
 
   @Post()
   @UseGuards(CsrfGuard)
-  async decide(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
+  async decide(
+    @Req() request: HttpRequest,
+    @PageSession() session: BrowserSession,
+    @Res() response: HttpResponse,
+  ): Promise<void> {
     const location = await this.authorization.decide(
-      request.browserSession as BrowserSession,
+      session,
       stringField(request.body, 'request'),
       stringField(request.body, 'decision'),
       clientIp(request),

@@ -5,7 +5,7 @@ import { Strategy } from 'passport-local';
 import { clientIp } from '../common/client-ip';
 import { CredentialsService } from '../users/credentials.service';
 import { User } from '../users/user.entity';
-import { stringField } from './form-field';
+import { stringField } from '../pages/form-field';
 
 export class LoginRejected extends Error {
   constructor(readonly retryAfterSeconds?: number) {

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
 import type { HttpRequest, HttpResponse } from '../common/http';
+import { PageErrorRenderer } from '../common/page-error-renderer';
+import { stringField } from '../pages/form-field';
+import { PagesService } from '../pages/pages.service';
+import { BrowserSession, SessionService } from '../pages/session.service';
 import { AuthorizationService } from './authorization.service';
-import { stringField } from './form-field';
 import { LoginRejected } from './local.strategy';
-import { PagesService } from './pages.service';
-import { BrowserSession, SessionService } from './session.service';
 
 const INVALID_CREDENTIALS = 'Invalid username or password.';
 
@@ -55,5 +56,24 @@ export class LoginPage {
       `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
       username,
     );
+  }
+}
+
+// A rejected sign-in is answered with the form again; a failure while doing so, like any other
+// failure of the page, by the page error renderer.
+@Catch(LoginRejected)
+@Injectable()
+export class LoginRejectedFilter implements ExceptionFilter {
+  constructor(
+    private readonly loginPage: LoginPage,
+    private readonly pageErrors: PageErrorRenderer,
+  ) {}
+
+  catch(rejection: LoginRejected, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<HttpRequest>();
+    const response = host.switchToHttp().getResponse<HttpResponse>();
+    this.loginPage
+      .renderRejected(request, response, rejection)
+      .catch((error: unknown) => this.pageErrors.render(error, request, response));
   }
 }

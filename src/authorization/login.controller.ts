@@ -1,23 +1,23 @@
 import { Controller, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HttpRequest, HttpResponse, seeOther } from '../common/http';
+import { CsrfGuard } from '../pages/csrf.guard';
+import { stringField } from '../pages/form-field';
+import { HostedPages, PageSession } from '../pages/hosted-pages';
+import { SIGN_IN_PATH } from '../pages/page-error';
+import { PagesService } from '../pages/pages.service';
+import { SessionCookie } from '../pages/session.guard';
+import { BrowserSession, SessionService } from '../pages/session.service';
 import { User } from '../users/user.entity';
 import { AuthorizationService } from './authorization.service';
-import { CsrfGuard } from './csrf.guard';
-import { stringField } from './form-field';
-import { HostedPagesFilter } from './hosted-pages.filter';
 import { LocalAuthGuard } from './local.strategy';
-import { LoginPage } from './login-page';
-import { PagesService } from './pages.service';
-import { SessionCookie, SessionGuard } from './session.guard';
-import { BrowserSession, SessionService } from './session.service';
+import { LoginPage, LoginRejectedFilter } from './login-page';
 
 // Hosted sign-in and sign-out. After a POST the browser is always sent on with 303, to a
 // server-side continuation (the pending authorization request), never to a URL from the request.
 @ApiExcludeController()
 @Controller()
-@UseFilters(HostedPagesFilter)
-@UseGuards(SessionGuard)
+@HostedPages()
 export class LoginController {
   constructor(
     private readonly authorization: AuthorizationService,
@@ -28,9 +28,11 @@ export class LoginController {
   ) {}
 
   @Get('login')
-  async showLogin(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
-    const session = request.browserSession as BrowserSession;
-    const user = await this.authorization.signedInUser(session);
+  async showLogin(
+    @PageSession() session: BrowserSession,
+    @Res() response: HttpResponse,
+  ): Promise<void> {
+    const user = await this.sessions.signedInUser(session);
     if (!user) {
       await this.loginPage.render(session, response);
       return;
@@ -42,12 +44,18 @@ export class LoginController {
     });
   }
 
-  // CsrfGuard runs first, so a forged form never reaches the password check or its counters.
+  // CsrfGuard runs first, so a forged form never reaches the password check or its counters. A
+  // rejected sign-in shows the form again (LoginRejectedFilter).
   @Post('login')
   @UseGuards(CsrfGuard, LocalAuthGuard)
-  async login(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
+  @UseFilters(LoginRejectedFilter)
+  async login(
+    @Req() request: HttpRequest,
+    @PageSession() anonymous: BrowserSession,
+    @Res() response: HttpResponse,
+  ): Promise<void> {
     const user = request.user as User;
-    const session = await this.sessions.signIn(request.browserSession as BrowserSession, user.id);
+    const session = await this.sessions.signIn(anonymous, user.id);
     this.sessionCookie.sendIfNew(response, session);
     const location = await this.authorization.resumeAfterLogin(
       session,
@@ -59,9 +67,12 @@ export class LoginController {
 
   @Post('logout')
   @UseGuards(CsrfGuard)
-  async logout(@Req() request: HttpRequest, @Res() response: HttpResponse): Promise<void> {
-    await this.sessions.destroy(request.browserSession as BrowserSession);
+  async logout(
+    @PageSession() session: BrowserSession,
+    @Res() response: HttpResponse,
+  ): Promise<void> {
+    await this.sessions.destroy(session);
     this.sessionCookie.clear(response);
-    seeOther(response, '/login');
+    seeOther(response, SIGN_IN_PATH);
   }
 }

@@ -7,6 +7,47 @@ export function isWellFormedPkceValue(value: string): boolean {
   return PKCE_VALUE.test(value);
 }
 
+// At the authorization endpoint (RFC 7636 §4.3, PRODUCT.md): S256 only, so `plain` and a
+// challenge without a method (which means plain) are refused; a challenge is required when the
+// client is public or requires PKCE (every client unless an operator turned require_pkce off).
+export function pkceRequestProblem(
+  challenge: string | undefined,
+  method: string | undefined,
+  required: boolean,
+): string | undefined {
+  if (challenge === undefined) {
+    if (method !== undefined) {
+      return 'code_challenge_method given without code_challenge';
+    }
+    return required ? 'code_challenge is required (PKCE with S256)' : undefined;
+  }
+  if (method !== 'S256') {
+    return 'code_challenge_method must be S256';
+  }
+  return isWellFormedPkceValue(challenge)
+    ? undefined
+    : 'code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]';
+}
+
+// At the token endpoint (RFC 7636 §4.5-4.6): the verifier must match the code's challenge, and a
+// verifier for a code issued without a challenge is refused (PRODUCT.md).
+export function codeVerifierProblem(
+  challenge: string | null,
+  verifier: string | undefined,
+): string | undefined {
+  if (challenge === null) {
+    return verifier === undefined
+      ? undefined
+      : 'code_verifier was sent, but the authorization request had no code_challenge';
+  }
+  if (verifier === undefined) {
+    return 'code_verifier is required';
+  }
+  return verifyPkce(verifier, challenge)
+    ? undefined
+    : 'code_verifier does not match the code_challenge';
+}
+
 // RFC 7636 §4.6, S256 only.
 export function verifyPkce(codeVerifier: string, codeChallenge: string): boolean {
   if (!isWellFormedPkceValue(codeVerifier)) {

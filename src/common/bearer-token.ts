@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { OAuthError } from './oauth-error';
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -16,12 +16,13 @@ export function readBearerToken(authorization: string | undefined): BearerTokenR
   return match ? { kind: 'token', token: match[1] } : { kind: 'malformed' };
 }
 
-export function malformedBearerRequest(): BadRequestException {
-  return new BadRequestException({
-    statusCode: 400,
-    error: 'invalid_request',
-    message: 'The Authorization header must be "Bearer <token>" with exactly one token',
-  });
+// RFC 6750 §3.1: a request with a malformed header, or with more than one way of presenting a
+// token, is invalid_request.
+export function malformedBearerRequest(): OAuthError {
+  return new OAuthError(
+    'invalid_request',
+    'send exactly one access token, in one Authorization: Bearer header',
+  );
 }
 
 // Node keeps only the first of repeated Authorization headers (and drops the rest silently), so

@@ -21,11 +21,21 @@ export type OAuthErrorOptions = {
   redirect?: ErrorRedirect;
   // Sent as Retry-After (429 from login throttling, 503 when the database cannot answer).
   retryAfterSeconds?: number;
+  // RFC 6750 §3: the scope a protected resource needs (with insufficient_scope).
+  scope?: string;
+  // RFC 6750 §3.1: the request carried no credentials at all, so the challenge names no error.
+  noCredentials?: boolean;
 };
 
+export type OAuthErrorBody = { error: OAuthErrorCode; error_description: string };
+
+// Every failure the server answers with is an OAuthError, or is classified into one
+// (common/error-classification.ts); common/error-response.ts puts it on the wire.
 export class OAuthError extends Error {
   readonly redirect?: ErrorRedirect;
   readonly retryAfterSeconds?: number;
+  readonly scope?: string;
+  readonly noCredentials: boolean;
 
   constructor(
     readonly code: OAuthErrorCode,
@@ -36,10 +46,12 @@ export class OAuthError extends Error {
     super(description);
     this.redirect = options.redirect;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.scope = options.scope;
+    this.noCredentials = options.noCredentials ?? false;
   }
 
-  // RFC 6749 §5.2
-  toResponseBody(): { error: OAuthErrorCode; error_description: string } {
+  // RFC 6749 §5.2, RFC 6750 §3
+  toResponseBody(): OAuthErrorBody {
     return { error: this.code, error_description: this.description };
   }
 }

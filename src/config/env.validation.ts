@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
-import { FIRST_PARTY_SCOPES, isWellFormedScope } from '../common/scope';
 import {
   IsIn,
   IsInt,
@@ -126,9 +125,13 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
+// Rules a feature adds for a variable whose meaning it owns (DEVELOPER_SCOPES: developer/): each
+// returns what is wrong with the value, or undefined.
+export type EnvChecks = Partial<Record<'DEVELOPER_SCOPES', (value: string) => string | undefined>>;
+
 // Validates the raw environment once at boot. Messages name the variable but never echo its value,
 // since it may be a secret.
-export function validateEnv(raw: Record<string, unknown>): Env {
+export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}): Env {
   // An empty value (`PORT=` in a .env file) means "not set", so the default applies.
   const set = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
   const vars = plainToInstance(EnvironmentVariables, set);
@@ -143,9 +146,11 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   if (issuerProblem && (vars.ISSUER !== undefined || !portIsInvalid)) {
     problems.push(`ISSUER: ${issuerProblem}`);
   }
-  const developerScopesProblem = checkDeveloperScopes(vars.DEVELOPER_SCOPES);
-  if (developerScopesProblem) {
-    problems.push(`DEVELOPER_SCOPES: ${developerScopesProblem}`);
+  for (const [name, check] of Object.entries(checks)) {
+    const problem = check(vars[name as keyof EnvChecks]);
+    if (problem) {
+      problems.push(`${name}: ${problem}`);
+    }
   }
   const database = parseDatabaseUrl(vars.DATABASE_URL);
   if (typeof database === 'string') {
@@ -193,16 +198,6 @@ function describeProblem(error: ValidationError): string {
 // Space-separated scope tokens, none of those that act on this server for the user: a developer's
 // application holding `admin` could act as any admin who approved it, `developer` could take over
 // the user's applications, `account` could revoke their other connected apps.
-function checkDeveloperScopes(scopes: string): string | undefined {
-  if (!isWellFormedScope(scopes)) {
-    return 'must be scope names separated by single spaces';
-  }
-  const refused = scopes.split(' ').filter((scope) => FIRST_PARTY_SCOPES.includes(scope));
-  return refused.length > 0
-    ? `must not include ${refused.join(', ')} (third-party applications must not act on this server for the user)`
-    : undefined;
-}
-
 // RFC 8414 §2: the issuer is an https URL with no query or fragment (http only for loopback in development).
 function checkIssuer(issuer: string, nodeEnv: string): string | undefined {
   let url: URL;

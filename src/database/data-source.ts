@@ -3,13 +3,13 @@ import { dirname } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
 import { DatabaseTarget } from '../config/env.validation';
-import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 // The one description of the database, shared by the app, the CLI and `npm run migration:run`.
+// It lists no entities: each feature module registers its own (TypeOrmModule.forFeature, loaded
+// by DatabaseModule's autoLoadEntities); migrations and raw queries need none.
 export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOptions {
   const common = {
-    entities,
     migrations,
     // Applied by runPendingMigrations (under a lock on MySQL), never by synchronize.
     migrationsRun: false,

@@ -13,6 +13,7 @@ import { runPendingMigrations } from './migrations-runner';
       inject: [ConfigService],
       useFactory: (config: ConfigService<Env, true>) => ({
         ...buildDataSourceOptions(config.get('DATABASE', { infer: true })),
+        autoLoadEntities: true,
         // At boot, wait a little for a database that is still starting, then give up loudly.
         retryAttempts: 5,
         retryDelay: 2000,

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { isDeadlock } from './database-errors';
+import { isDeadlock } from '../common/database-errors';
 import { isMysql } from './named-query';
 
 // For Repository.save() of one entity: TypeORM would wrap it in a transaction of its own, and on

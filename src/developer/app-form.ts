@@ -1,5 +1,5 @@
 import type { FieldErrors } from '../common/validation';
-import { stringField } from '../authorization/form-field';
+import { stringField } from '../pages/form-field';
 
 // The register and edit forms of the developer portal, read into the JSON API's input (so both
 // are validated by the same DTOs) and kept as typed, to show again with their problems.

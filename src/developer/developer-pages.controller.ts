@@ -1,15 +1,14 @@
 import { Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HttpRequest, HttpResponse, seeOther } from '../common/http';
-import { CsrfGuard } from '../authorization/csrf.guard';
-import { PagesService } from '../authorization/pages.service';
-import { describeScope } from '../authorization/scope-descriptions';
-import { BrowserSession } from '../authorization/session.service';
-import { SignedInPages, SignedInUser } from '../authorization/signed-in.guard';
 import { Client } from '../clients/client.entity';
 import { MAX_DESCRIPTION_LENGTH } from '../clients/dto/client.dto';
-import { userActor } from '../common/actor';
-import { clientIp } from '../common/client-ip';
+import { Actor } from '../common/actor';
+import { CsrfGuard } from '../pages/csrf.guard';
+import { PageActor, PageSession, SignedInPages, SignedInUser } from '../pages/hosted-pages';
+import { PagesService } from '../pages/pages.service';
+import { describeScope } from '../pages/scope-descriptions';
+import { BrowserSession } from '../pages/session.service';
 import { FieldErrors, validateInput, ValidationFailedException } from '../common/validation';
 import { User } from '../users/user.entity';
 import { AppFormValues, editInput, formErrors, readAppForm, registrationInput } from './app-form';
@@ -30,8 +29,6 @@ const NEW_APP: AppFormValues = {
   scopes: [],
   client_type: 'confidential',
 };
-
-const csrfOf = (request: HttpRequest) => (request.browserSession as BrowserSession).data.csrfToken;
 
 // What the pages show of an application.
 function appView(app: Client) {
@@ -73,21 +70,22 @@ export class DeveloperPagesController {
   }
 
   @Get('new')
-  showRegistration(@Req() request: HttpRequest, @Res() response: HttpResponse): void {
-    this.renderRegistration(request, response, 200, NEW_APP, {});
+  showRegistration(@PageSession() session: BrowserSession, @Res() response: HttpResponse): void {
+    this.renderRegistration(session, response, 200, NEW_APP, {});
   }
 
   @Post()
   @UseGuards(CsrfGuard)
   async register(
     @SignedInUser() user: User,
+    @PageActor() actor: Actor,
+    @PageSession() session: BrowserSession,
     @Req() request: HttpRequest,
     @Res() response: HttpResponse,
   ): Promise<void> {
     const form = readAppForm(request.body);
     try {
       const input = await validateInput(RegisterAppDto, registrationInput(form));
-      const actor = userActor(user.id, clientIp(request));
       const { client, secret } = await this.apps.register(user.id, input, actor);
       this.renderSecret(response, 201, client, secret, 'Application registered');
     } catch (error) {
@@ -96,7 +94,7 @@ export class DeveloperPagesController {
       }
       const fields =
         form.scopes.length > 0 ? error.fields : { ...error.fields, scope: ['choose at least one'] };
-      this.renderRegistration(request, response, 400, form, fields);
+      this.renderRegistration(session, response, 400, form, fields);
     }
   }
 
@@ -104,11 +102,11 @@ export class DeveloperPagesController {
   async show(
     @SignedInUser() user: User,
     @Param('id') id: string,
-    @Req() request: HttpRequest,
+    @PageSession() session: BrowserSession,
     @Res() response: HttpResponse,
   ): Promise<void> {
     const app = await this.apps.get(user.id, id);
-    this.renderApp(request, response, 200, app, null, {});
+    this.renderApp(session, response, 200, app, null, {});
   }
 
   @Post(':id')
@@ -116,20 +114,22 @@ export class DeveloperPagesController {
   async update(
     @SignedInUser() user: User,
     @Param('id') id: string,
+    @PageActor() actor: Actor,
+    @PageSession() session: BrowserSession,
     @Req() request: HttpRequest,
     @Res() response: HttpResponse,
   ): Promise<void> {
     const form = readAppForm(request.body);
     try {
       const changes = await validateInput(UpdateAppDto, editInput(form));
-      await this.apps.update(user.id, id, changes, userActor(user.id, clientIp(request)));
+      await this.apps.update(user.id, id, changes, actor);
       seeOther(response, `/developer/apps/${id}`);
     } catch (error) {
       if (!(error instanceof ValidationFailedException)) {
         throw error;
       }
       const app = await this.apps.get(user.id, id);
-      this.renderApp(request, response, 400, app, form, error.fields);
+      this.renderApp(session, response, 400, app, form, error.fields);
     }
   }
 
@@ -138,10 +138,9 @@ export class DeveloperPagesController {
   async rotateSecret(
     @SignedInUser() user: User,
     @Param('id') id: string,
-    @Req() request: HttpRequest,
+    @PageActor() actor: Actor,
     @Res() response: HttpResponse,
   ): Promise<void> {
-    const actor = userActor(user.id, clientIp(request));
     const { client, secret } = await this.apps.rotateSecret(user.id, id, actor);
     this.renderSecret(response, 200, client, secret, 'New client secret');
   }
@@ -151,15 +150,15 @@ export class DeveloperPagesController {
   async remove(
     @SignedInUser() user: User,
     @Param('id') id: string,
-    @Req() request: HttpRequest,
+    @PageActor() actor: Actor,
     @Res() response: HttpResponse,
   ): Promise<void> {
-    await this.apps.remove(user.id, id, userActor(user.id, clientIp(request)));
+    await this.apps.remove(user.id, id, actor);
     seeOther(response, '/developer/apps');
   }
 
   private renderRegistration(
-    request: HttpRequest,
+    session: BrowserSession,
     response: HttpResponse,
     status: number,
     form: AppFormValues,
@@ -167,7 +166,7 @@ export class DeveloperPagesController {
   ) {
     this.pages.render(response, status, 'developer-app-new', {
       title: 'Register an application',
-      csrfToken: csrfOf(request),
+      csrfToken: session.data.csrfToken,
       values: form,
       isPublic: form.client_type === 'public',
       scopes: this.apps.availableScopes.map((name) => ({
@@ -182,7 +181,7 @@ export class DeveloperPagesController {
 
   // The application, with its edit form holding `form` (what was sent) or else what is stored.
   private renderApp(
-    request: HttpRequest,
+    session: BrowserSession,
     response: HttpResponse,
     status: number,
     app: Client,
@@ -191,7 +190,7 @@ export class DeveloperPagesController {
   ) {
     this.pages.render(response, status, 'developer-app', {
       title: app.clientName,
-      csrfToken: csrfOf(request),
+      csrfToken: session.data.csrfToken,
       app: appView(app),
       description: form ? form.description : (app.description ?? ''),
       redirectUris: form ? form.redirect_uris : app.redirectUris.join('\n'),

@@ -1,7 +1,8 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { AuthorizationModule } from '../authorization/authorization.module';
-import { PageHeadersMiddleware } from '../authorization/page-headers.middleware';
 import { ClientsModule } from '../clients/clients.module';
+import { ConsentsModule } from '../consents/consents.module';
+import { PageHeadersMiddleware } from '../pages/page-headers.middleware';
+import { PagesModule } from '../pages/pages.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { AppReviewController } from './app-review.controller';
 import { AppReviewService } from './app-review.service';
@@ -13,7 +14,7 @@ import { DeveloperPagesController } from './developer-pages.controller';
 // session), the same as JSON (/api/developer/apps, scope `developer`), and operators' review
 // (POST /admin/clients/:id/approve|reject). Above tokens: a rejection revokes the client's tokens.
 @Module({
-  imports: [ClientsModule, AuthorizationModule, TokensModule],
+  imports: [ClientsModule, ConsentsModule, PagesModule, TokensModule],
   controllers: [DeveloperPagesController, DeveloperAppsApiController, AppReviewController],
   providers: [DeveloperAppsService, AppReviewService],
   exports: [AppReviewService],

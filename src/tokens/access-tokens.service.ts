@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, Repository } from 'typeorm';
-import { GrantsOf } from '../authorization/authorization-codes.service';
+import { GrantsOf } from '../common/grants';
 import { Client } from '../clients/client.entity';
 import { TokenPrincipal } from '../common/access';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';

@@ -1,15 +1,21 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AdminOnly, Principal, Scopes, TokenPrincipal } from '../common/access';
 import { httpAdapter } from '../app.setup';
+import { ErrorsFilter } from '../common/errors.filter';
 import { AccessGuard } from './access.guard';
 import { AccessTokensService } from './access-tokens.service';
 
 const ADMIN_API_KEY = 'admin-key-0123456789abcdef0123456789abcdef';
+const MALFORMED = 'send exactly one access token, in one Authorization: Bearer header';
+const INVALID_TOKEN_CHALLENGE =
+  'Bearer realm="portcullis", error="invalid_token", ' +
+  'error_description="the access token is invalid or expired"';
+const INVALID_REQUEST_CHALLENGE = `Bearer realm="portcullis", error="invalid_request", error_description="${MALFORMED}"`;
 
 @Controller()
 class ProbeController {
@@ -64,6 +70,7 @@ async function createApp(): Promise<NestFastifyApplication> {
       { provide: ConfigService, useValue: new ConfigService({ ADMIN_API_KEY }) },
       { provide: AccessTokensService, useValue: verifier },
       { provide: APP_GUARD, useClass: AccessGuard },
+      { provide: APP_FILTER, useClass: ErrorsFilter },
     ],
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(), {
@@ -105,11 +112,7 @@ describe('AccessGuard', () => {
     await request(app.getHttpServer())
       .get('/admin')
       .set(headers)
-      .expect(401, {
-        statusCode: 401,
-        message: 'Admin credentials are required',
-        error: 'Unauthorized',
-      })
+      .expect(401, { error: 'invalid_token', error_description: 'admin credentials are required' })
       .expect('WWW-Authenticate', 'Bearer realm="portcullis"');
   });
 
@@ -120,11 +123,10 @@ describe('AccessGuard', () => {
         .get('/admin')
         .set('Authorization', `Bearer ${token}`)
         .expect(401, {
-          statusCode: 401,
-          message: 'The access token is invalid or expired',
-          error: 'Unauthorized',
+          error: 'invalid_token',
+          error_description: 'the access token is invalid or expired',
         })
-        .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_token"');
+        .expect('WWW-Authenticate', INVALID_TOKEN_CHALLENGE);
     },
   );
 
@@ -135,13 +137,13 @@ describe('AccessGuard', () => {
         .get('/admin')
         .set('Authorization', `Bearer ${token}`)
         .expect(403, {
-          statusCode: 403,
-          message: 'An admin user with scope "admin" is required',
-          error: 'Forbidden',
+          error: 'insufficient_scope',
+          error_description: 'an admin user with scope admin is required',
         })
         .expect(
           'WWW-Authenticate',
-          'Bearer realm="portcullis", error="insufficient_scope", scope="admin"',
+          'Bearer realm="portcullis", error="insufficient_scope", ' +
+            'error_description="an admin user with scope admin is required", scope="admin"',
         );
     },
   );
@@ -152,12 +154,8 @@ describe('AccessGuard', () => {
       await request(app.getHttpServer())
         .get('/admin')
         .set('Authorization', authorization)
-        .expect(400, {
-          statusCode: 400,
-          error: 'invalid_request',
-          message: 'The Authorization header must be "Bearer <token>" with exactly one token',
-        })
-        .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_request"');
+        .expect(400, { error: 'invalid_request', error_description: MALFORMED })
+        .expect('WWW-Authenticate', INVALID_REQUEST_CHALLENGE);
     },
   );
 
@@ -178,11 +176,7 @@ describe('AccessGuard', () => {
   it('should answer 401 with no error code when a scoped route gets no token', async () => {
     await request(app.getHttpServer())
       .get('/email')
-      .expect(401, {
-        statusCode: 401,
-        message: 'An access token is required',
-        error: 'Unauthorized',
-      })
+      .expect(401, { error: 'invalid_token', error_description: 'an access token is required' })
       .expect('WWW-Authenticate', 'Bearer realm="portcullis"');
   });
 
@@ -191,13 +185,13 @@ describe('AccessGuard', () => {
       .get('/email')
       .set('Authorization', 'Bearer profile-token')
       .expect(403, {
-        statusCode: 403,
-        message: 'This route needs scope "email"',
-        error: 'Forbidden',
+        error: 'insufficient_scope',
+        error_description: 'this route needs scope email',
       })
       .expect(
         'WWW-Authenticate',
-        'Bearer realm="portcullis", error="insufficient_scope", scope="email"',
+        'Bearer realm="portcullis", error="insufficient_scope", ' +
+          'error_description="this route needs scope email", scope="email"',
       );
   });
 
@@ -205,8 +199,11 @@ describe('AccessGuard', () => {
     await request(app.getHttpServer())
       .get('/any-token')
       .set('Authorization', `Bearer ${ADMIN_API_KEY}`)
-      .expect(401)
-      .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_token"');
+      .expect(401, {
+        error: 'invalid_token',
+        error_description: 'the access token is invalid or expired',
+      })
+      .expect('WWW-Authenticate', INVALID_TOKEN_CHALLENGE);
   });
 
   it('should answer 400 invalid_request when a token is sent in the header and the body', async () => {
@@ -215,7 +212,7 @@ describe('AccessGuard', () => {
       .set('Authorization', 'Bearer admin-token')
       .type('form')
       .send({ access_token: 'admin-token' })
-      .expect(400)
-      .expect('WWW-Authenticate', 'Bearer realm="portcullis", error="invalid_request"');
+      .expect(400, { error: 'invalid_request', error_description: MALFORMED })
+      .expect('WWW-Authenticate', INVALID_REQUEST_CHALLENGE);
   });
 });

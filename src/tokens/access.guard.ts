@@ -1,13 +1,7 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  ForbiddenException,
-  Injectable,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
-import type { HttpRequest, HttpResponse } from '../common/http';
+import type { HttpRequest } from '../common/http';
 import {
   ADMIN_ONLY,
   REQUIRED_SCOPES,
@@ -20,15 +14,15 @@ import {
   readBearerToken,
 } from '../common/bearer-token';
 import { sha256Hex, secretMatchesHash } from '../common/crypto';
+import { OAuthError } from '../common/oauth-error';
 import { Env } from '../config/env.validation';
 import { AccessTokensService } from './access-tokens.service';
-
-const REALM = 'realm="portcullis"';
 
 type Requirement = { adminOnly: boolean; scopes: string[] };
 
 // The one global guard: routes declare who may call them (@AdminOnly(), @Scopes()); this enforces
-// it with RFC 6750 §3 challenges. The token is read from the Authorization header only.
+// it by throwing RFC 6750 §3.1 errors (invalid_request 400, invalid_token 401, insufficient_scope
+// 403), which the errors filter answers with a Bearer challenge and a JSON body. The token is read from the Authorization header only.
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly adminApiKeyHash: string;
@@ -46,28 +40,21 @@ export class AccessGuard implements CanActivate {
     if (!requirement) {
       return true;
     }
-    const http = context.switchToHttp();
-    const request = http.getRequest<RequestWithPrincipal>();
-    const challenge = (params = '') => {
-      http.getResponse<HttpResponse>().header('WWW-Authenticate', `Bearer ${REALM}${params}`);
-    };
-    const token = this.presentedToken(request, requirement, challenge);
+    const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
+    const token = this.presentedToken(request, requirement);
     if (requirement.adminOnly && secretMatchesHash(token, this.adminApiKeyHash)) {
       return true;
     }
     const principal = await this.accessTokens.verify(token);
     if (!principal) {
-      challenge(', error="invalid_token"');
-      throw new UnauthorizedException('The access token is invalid or expired');
+      throw new OAuthError('invalid_token', 'the access token is invalid or expired', 401);
     }
     const missing = this.missingScopes(requirement, principal);
     if (missing) {
-      challenge(`, error="insufficient_scope", scope="${missing.join(' ')}"`);
-      throw new ForbiddenException(
-        requirement.adminOnly
-          ? 'An admin user with scope "admin" is required'
-          : `This route needs scope "${missing.join(' ')}"`,
-      );
+      const description = requirement.adminOnly
+        ? 'an admin user with scope admin is required'
+        : `this route needs scope ${missing.join(' ')}`;
+      throw new OAuthError('insufficient_scope', description, 403, { scope: missing.join(' ') });
     }
     request.principal = principal;
     return true;
@@ -85,17 +72,13 @@ export class AccessGuard implements CanActivate {
 
   // RFC 6750 §2.1 and §3.1: one token, in one Authorization header; a token in a form body is a
   // second method (the query string is never read).
-  private presentedToken(
-    request: HttpRequest,
-    requirement: Requirement,
-    challenge: (params?: string) => void,
-  ): string {
+  private presentedToken(request: HttpRequest, requirement: Requirement): string {
     const bearer = readBearerToken(request.headers.authorization);
     if (bearer.kind === 'absent') {
-      challenge();
-      throw new UnauthorizedException(
-        requirement.adminOnly ? 'Admin credentials are required' : 'An access token is required',
-      );
+      const description = requirement.adminOnly
+        ? 'admin credentials are required'
+        : 'an access token is required';
+      throw new OAuthError('invalid_token', description, 401, { noCredentials: true });
     }
     const inBody = (request.body as Record<string, unknown> | undefined)?.access_token;
     if (
@@ -103,7 +86,6 @@ export class AccessGuard implements CanActivate {
       hasRepeatedAuthorization(request.raw.rawHeaders) ||
       inBody !== undefined
     ) {
-      challenge(', error="invalid_request"');
       throw malformedBearerRequest();
     }
     return bearer.token;

@@ -1,7 +1,7 @@
-import { Body, Controller, UseFilters } from '@nestjs/common';
+import { Body, Controller } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Client } from '../clients/client.entity';
-import { OAuthErrorFilter } from '../common/oauth-error.filter';
+import { RendersErrors } from '../common/error-style';
 import { requiredParam } from '../common/oauth-params';
 import { oauthValidationPipe } from '../common/oauth-validation.pipe';
 import { AuthenticatedClient, ClientAuthenticatedPost } from './client-auth.guard';
@@ -10,7 +10,7 @@ import { RevocationService } from './revocation.service';
 
 @ApiExcludeController()
 @Controller('oauth/revoke')
-@UseFilters(OAuthErrorFilter)
+@RendersErrors('oauth')
 export class RevocationController {
   constructor(private readonly revocation: RevocationService) {}
 

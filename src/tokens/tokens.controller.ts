@@ -1,9 +1,9 @@
-import { Body, Controller, Req, UseFilters } from '@nestjs/common';
+import { Body, Controller, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { HttpRequest } from '../common/http';
 import { Client } from '../clients/client.entity';
 import { clientIp } from '../common/client-ip';
-import { OAuthErrorFilter } from '../common/oauth-error.filter';
+import { RendersErrors } from '../common/error-style';
 import { oauthValidationPipe } from '../common/oauth-validation.pipe';
 import { AuthenticatedClient, ClientAuthenticatedPost } from './client-auth.guard';
 import { TokenRequestDto } from './dto/token-request.dto';
@@ -12,7 +12,7 @@ import { TokensService } from './tokens.service';
 
 @ApiExcludeController()
 @Controller('oauth/token')
-@UseFilters(OAuthErrorFilter)
+@RendersErrors('oauth')
 export class TokensController {
   constructor(private readonly tokensService: TokensService) {}
 

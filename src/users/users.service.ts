@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { ValidationFailedException } from '../common/validation';
-import { isUniqueViolation } from '../database/database-errors';
+import { isUniqueViolation } from '../common/database-errors';
 import { SINGLE_STATEMENT } from '../database/transactions';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { hashPassword, passwordProblems } from './password';

@@ -50,15 +50,27 @@ export function expectTokenResponse(
   });
 }
 
-// RFC 6750 §3.1: what a protected route answers for a bad token.
+// RFC 6750 §3: what a protected route answers for a bad token, in the header and the body.
+export const INVALID_TOKEN = {
+  error: 'invalid_token',
+  error_description: 'the access token is invalid or expired',
+};
+export const INVALID_TOKEN_CHALLENGE =
+  'Bearer realm="portcullis", error="invalid_token", ' +
+  'error_description="the access token is invalid or expired"';
+
+// RFC 6750 §3.1: a valid token without the scope the route needs.
+export function insufficientScopeChallenge(description: string, scope: string): string {
+  return (
+    'Bearer realm="portcullis", error="insufficient_scope", ' +
+    `error_description="${description}", scope="${scope}"`
+  );
+}
+
 export function expectInvalidToken(res: request.Response) {
   expect(res.status).toBe(401);
-  expect(res.headers['www-authenticate']).toBe('Bearer realm="portcullis", error="invalid_token"');
-  expect(res.body).toEqual({
-    statusCode: 401,
-    error: 'Unauthorized',
-    message: 'The access token is invalid or expired',
-  });
+  expect(res.headers['www-authenticate']).toBe(INVALID_TOKEN_CHALLENGE);
+  expect(res.body).toEqual(INVALID_TOKEN);
 }
 
 export type IssuedCode = { code: string; verifier: string };

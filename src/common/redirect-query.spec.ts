@@ -1,4 +1,4 @@
-import { appendQuery } from './redirect-uri';
+import { appendQuery } from './redirect-query';
 
 describe('appendQuery', () => {
   it.each([

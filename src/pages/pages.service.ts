@@ -4,17 +4,6 @@ import Handlebars from 'handlebars';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export type PageName =
-  | 'login'
-  | 'consent'
-  | 'signed-in'
-  | 'error'
-  | 'developer-apps'
-  | 'developer-app-new'
-  | 'developer-app'
-  | 'developer-secret'
-  | 'account-apps';
-
 // The package root holds views/ and public/, both from src/ (tests) and dist/src/ (built).
 export function packageRoot(from = __dirname): string {
   let dir = from;
@@ -45,8 +34,13 @@ export class PagesService {
     this.layout = this.templates.get('layout') as Handlebars.TemplateDelegate;
   }
 
-  render(response: HttpResponse, status: number, page: PageName, context: Record<string, unknown>) {
-    const body = (this.templates.get(page) as Handlebars.TemplateDelegate)(context);
+  // `page`: a template of views/ (its file name without .hbs).
+  render(response: HttpResponse, status: number, page: string, context: Record<string, unknown>) {
+    const template = this.templates.get(page);
+    if (!template) {
+      throw new Error(`no page template named ${page}`);
+    }
+    const body = template(context);
     response
       .status(status)
       .type('text/html; charset=utf-8')

@@ -5,25 +5,27 @@ import { createHmac } from 'node:crypto';
 import { LessThan, Repository } from 'typeorm';
 import { generateOpaqueSecret } from '../common/crypto';
 import { Env } from '../config/env.validation';
-import { AuthorizationRequest } from './authorization-request';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { PageError } from './page-error';
 import { Session } from './session.entity';
 
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
-// A session nobody has signed in to only carries a CSRF token and pending requests.
+// A session nobody has signed in to only carries a CSRF token and what features keep in it.
 const ANONYMOUS_TTL_SECONDS = 60 * 60;
-const PENDING_TTL_MS = 10 * 60 * 1000;
-const MAX_PENDING = 5;
 
-export type PendingAuthorization = AuthorizationRequest & { id: string; createdAt: number };
+// What features keep in a browser session besides the shell's own fields: each adds its fields
+// by declaration merging (the authorization endpoint keeps its pending requests there). All of it
+// is carried over when the user signs in.
+// eslint-disable-next-line @typescript-eslint/consistent-type-definitions, @typescript-eslint/no-empty-object-type
+export interface SessionFeatures {}
 
-export type SessionData = {
+export type SessionData = SessionFeatures & {
   csrfToken: string;
   authTime?: number;
-  // The pending request to resume after login: a server-side reference, never a URL.
-  resumeAfterLogin?: string;
-  // The signed-in page to show after login when there is no request to resume (see SignedInGuard).
+  // The signed-in page to show after login when there is nothing else to resume (SignedInGuard):
+  // a path of ours from the route's declaration, never a URL from the request.
   returnTo?: string;
-  pending: Record<string, PendingAuthorization>;
 };
 
 export type BrowserSession = {
@@ -38,9 +40,13 @@ export type BrowserSession = {
 
 // Another request of the same browser changed the session first (say, a second click on
 // Approve): this request's changes are dropped.
-export class SessionConflict extends Error {
+export class SessionConflict extends PageError {
   constructor() {
-    super('the session was changed by another request');
+    super(
+      409,
+      'Already answered',
+      'This request was answered in another window. Go back to the application.',
+    );
   }
 }
 
@@ -53,6 +59,7 @@ export class SessionService {
 
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly users: UsersService,
     config: ConfigService<Env, true>,
   ) {
     this.secret = config.get('SESSION_SECRET', { infer: true });
@@ -75,7 +82,7 @@ export class SessionService {
     return {
       id: generateOpaqueSecret(32),
       userId: null,
-      data: { csrfToken: generateOpaqueSecret(32), pending: {} },
+      data: { csrfToken: generateOpaqueSecret(32) },
       version: null,
       isNew: true,
     };
@@ -84,7 +91,6 @@ export class SessionService {
   // Stores the session; throws SessionConflict when another request saved it since it was read.
   async save(session: BrowserSession): Promise<void> {
     const now = Date.now();
-    this.dropStalePending(session, now);
     const fields = {
       userId: session.userId,
       data: JSON.stringify(session.data),
@@ -111,52 +117,30 @@ export class SessionService {
     session.version = next;
   }
 
-  // Login: a new id (and CSRF token) for the signed-in user, keeping the pending requests; the old
-  // id stops working at once (session fixation).
+  // The signed-in user, while the account is enabled.
+  signedInUser(session: BrowserSession): Promise<User | null> {
+    return session.userId === null
+      ? Promise.resolve(null)
+      : this.users.findEnabledById(session.userId);
+  }
+
+  // Login: a new id (and CSRF token) for the signed-in user, keeping what features stored (the
+  // pending requests); the old id stops working at once (session fixation).
   async signIn(session: BrowserSession, userId: string): Promise<BrowserSession> {
     await this.destroy(session);
     const signedIn = this.create();
     signedIn.userId = userId;
-    signedIn.data.pending = session.data.pending;
-    signedIn.data.resumeAfterLogin = session.data.resumeAfterLogin;
-    signedIn.data.returnTo = session.data.returnTo;
-    signedIn.data.authTime = Math.floor(Date.now() / 1000);
+    signedIn.data = {
+      ...session.data,
+      csrfToken: signedIn.data.csrfToken,
+      authTime: Math.floor(Date.now() / 1000),
+    };
     await this.save(signedIn);
     return signedIn;
   }
 
   async destroy(session: BrowserSession): Promise<void> {
     await this.sessions.delete({ idHash: this.hashId(session.id) });
-  }
-
-  addPending(session: BrowserSession, request: AuthorizationRequest): PendingAuthorization {
-    const pending = { ...request, id: generateOpaqueSecret(16), createdAt: Date.now() };
-    const kept = Object.values(session.data.pending)
-      .sort((a, b) => b.createdAt - a.createdAt)
-      .slice(0, MAX_PENDING - 1);
-    session.data.pending = Object.fromEntries([...kept, pending].map((item) => [item.id, item]));
-    return pending;
-  }
-
-  // Removes the pending request from this copy of the session; the save() that follows decides
-  // whether this request was the one to take it.
-  takePending(session: BrowserSession, id: string): void {
-    delete session.data.pending[id];
-  }
-
-  findPending(session: BrowserSession, id: string | undefined): PendingAuthorization | undefined {
-    this.dropStalePending(session, Date.now());
-    return id !== undefined && Object.hasOwn(session.data.pending, id)
-      ? session.data.pending[id]
-      : undefined;
-  }
-
-  private dropStalePending(session: BrowserSession, now: number): void {
-    for (const [id, pending] of Object.entries(session.data.pending)) {
-      if (now - pending.createdAt > PENDING_TTL_MS) {
-        delete session.data.pending[id];
-      }
-    }
   }
 
   private hashId(id: string): string {
@@ -168,9 +152,7 @@ export class SessionService {
 function parseSessionData(text: string): SessionData | null {
   try {
     const data = JSON.parse(text) as Partial<SessionData> | null;
-    return typeof data?.csrfToken === 'string' && typeof data.pending === 'object' && data.pending
-      ? (data as SessionData)
-      : null;
+    return typeof data?.csrfToken === 'string' ? (data as SessionData) : null;
   } catch {
     return null;
   }

@@ -5,8 +5,8 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Client } from '../clients/client.entity';
 import { Actor } from '../common/actor';
+import { GrantsOf } from '../common/grants';
 import { inTransaction } from '../database/transactions';
-import { GrantsOf } from './authorization-codes.service';
 import { Consent } from './consent.entity';
 
 // Remembered consent: per user and client, the set of scopes approved so far. A request is covered

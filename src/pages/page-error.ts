@@ -11,6 +11,9 @@ export class PageError extends Error {
   }
 }
 
+// Where a signed-out browser is sent from a page for signed-in users.
+export const SIGN_IN_PATH = '/login';
+
 // Thrown for a signed-out browser on a page for signed-in users; it is sent to sign in.
 export class SignInRequired extends Error {
   constructor() {
