@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, Migration } from 'typeorm';
-import { isDeadlock, isUniqueViolation } from './database-errors';
+import { isDeadlock, isUniqueViolation } from '../common/database-errors';
 
 // The lock is a row, not GET_LOCK or LOCK TABLES: those hold on one server only, and on a Galera
 // cluster two instances starting against two nodes would both get them. A row with a primary key

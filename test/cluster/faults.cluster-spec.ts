@@ -21,9 +21,7 @@ const outcome = (kind: string, res: Answer) => ({
 });
 
 const unavailable = (sample: Sample) =>
-  sample.status === 503 &&
-  sample.retryAfter === '5' &&
-  sample.error === (sample.kind.endsWith('me') ? 'Service Unavailable' : 'temporarily_unavailable');
+  sample.status === 503 && sample.retryAfter === '5' && sample.error === 'temporarily_unavailable';
 
 function open(url: string): Promise<DataSource> {
   return createDataSource(validateEnv({ DATABASE_URL: url }).DATABASE).initialize();
