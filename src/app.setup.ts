@@ -23,7 +23,6 @@ export function httpAdapter(): FastifyAdapter {
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   useBodyParsers(app);
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   for (const name of config.get('GENERATED_SECRETS', { infer: true })) {
     new NestLogger('Config').warn(
