@@ -23,6 +23,9 @@ export interface SessionFeatures {}
 export type SessionData = SessionFeatures & {
   csrfToken: string;
   authTime?: number;
+  // When the user signed in (ms): a session signed in before the account was disabled or its
+  // password changed (users.tokensInvalidBefore) is signed out for good.
+  signedInAt?: number;
   // The signed-in page to show after login when there is nothing else to resume (SignedInGuard):
   // a path of ours from the route's declaration, never a URL from the request.
   returnTo?: string;
@@ -117,23 +120,35 @@ export class SessionService {
     session.version = next;
   }
 
-  // The signed-in user, while the account is enabled.
-  signedInUser(session: BrowserSession): Promise<User | null> {
-    return session.userId === null
-      ? Promise.resolve(null)
-      : this.users.findEnabledById(session.userId);
+  // The signed-in user, while the account is enabled and has not been disabled or given a new
+  // password since this sign-in (ASVS V7.4). Otherwise this copy is signed out, so the next save
+  // stores it signed out: enabling the account again brings it back to no session.
+  async signedInUser(session: BrowserSession): Promise<User | null> {
+    if (session.userId === null) {
+      return null;
+    }
+    const user = await this.users.findEnabledById(session.userId);
+    if (user && isSignedInSince(session.data, user.tokensInvalidBefore)) {
+      return user;
+    }
+    session.userId = null;
+    delete session.data.authTime;
+    delete session.data.signedInAt;
+    return null;
   }
 
   // Login: a new id (and CSRF token) for the signed-in user, keeping what features stored (the
   // pending requests); the old id stops working at once (session fixation).
   async signIn(session: BrowserSession, userId: string): Promise<BrowserSession> {
     await this.destroy(session);
+    const now = Date.now();
     const signedIn = this.create();
     signedIn.userId = userId;
     signedIn.data = {
       ...session.data,
       csrfToken: signedIn.data.csrfToken,
-      authTime: Math.floor(Date.now() / 1000),
+      authTime: Math.floor(now / 1000),
+      signedInAt: now,
     };
     await this.save(signedIn);
     return signedIn;
@@ -146,6 +161,13 @@ export class SessionService {
   private hashId(id: string): string {
     return createHmac('sha256', this.secret).update(id).digest('hex');
   }
+}
+
+// Sessions from before signedInAt was kept fall back to authTime (whole seconds, so a session
+// signed in within the same second as an invalidation counts as before it).
+function isSignedInSince(data: SessionData, invalidBefore: Date | null): boolean {
+  const signedInAt = data.signedInAt ?? (data.authTime ?? 0) * 1000;
+  return invalidBefore === null || signedInAt > invalidBefore.getTime();
 }
 
 // A row that does not hold session data (cut short, edited by hand) is no session at all.
