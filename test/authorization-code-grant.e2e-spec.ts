@@ -231,6 +231,37 @@ describe('token endpoint: authorization_code grant', () => {
     );
   });
 
+  describe('checked against the client as it is at the token request', () => {
+    const patchClient = (id: string, changes: Record<string, unknown>) =>
+      request(t.server).patch(`/admin/clients/${id}`).set(adminAuth).send(changes).expect(200);
+
+    it('should answer invalid_grant when the redirect URI was removed after the code was issued', async () => {
+      const twoUris = await registerClient(t.server, {
+        skip_consent: true,
+        redirect_uris: [CALLBACK, OTHER_CALLBACK],
+      });
+      const issued = await obtainCode(t.server, {
+        clientId: twoUris.id,
+        redirectUri: OTHER_CALLBACK,
+      });
+      await patchClient(twoUris.id, { redirect_uris: [CALLBACK] });
+      expectInvalidGrant(
+        await exchangeCode(t.server, twoUris, issued, { redirect_uri: OTHER_CALLBACK }),
+        'the redirect URI of the authorization code is no longer registered',
+      );
+    });
+
+    it('should answer invalid_grant when the client may no longer have a scope of the code', async () => {
+      const narrowed = await registerClient(t.server, { skip_consent: true });
+      const issued = await obtainCode(t.server, { clientId: narrowed.id, scope: 'profile email' });
+      await patchClient(narrowed.id, { scope: 'profile' });
+      expectInvalidGrant(
+        await exchangeCode(t.server, narrowed, issued),
+        'the client may no longer request: email',
+      );
+    });
+  });
+
   it('should never read the code from the query string', async () => {
     const issued = await obtainCode(t.server, { clientId: client.id });
     const res = await tokenRequest(t.server, client, {
