@@ -81,6 +81,19 @@ class EnvironmentVariables {
   @IsInt()
   REFRESH_REUSE_GRACE = 10;
 
+  // Retention: how often expired rows are deleted (0: never), and how long after expiry they are
+  // kept.
+  @Transform(toInteger)
+  @Min(0)
+  @Max(604800)
+  @IsInt()
+  RETENTION_INTERVAL = 3600;
+
+  @Transform(toInteger)
+  @Min(0)
+  @IsInt()
+  RETENTION_AGE = 86400;
+
   @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
@@ -110,6 +123,8 @@ export type Env = {
   REFRESH_TOKEN_TTL: number;
   AUTH_CODE_TTL: number;
   REFRESH_REUSE_GRACE: number;
+  RETENTION_INTERVAL: number;
+  RETENTION_AGE: number;
   LOG_LEVEL: (typeof LOG_LEVELS)[number];
   DEVELOPER_APPS_AUTO_APPROVE: boolean;
   DEVELOPER_SCOPES: string[];
@@ -180,6 +195,8 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
     REFRESH_TOKEN_TTL: vars.REFRESH_TOKEN_TTL,
     AUTH_CODE_TTL: vars.AUTH_CODE_TTL,
     REFRESH_REUSE_GRACE: vars.REFRESH_REUSE_GRACE,
+    RETENTION_INTERVAL: vars.RETENTION_INTERVAL,
+    RETENTION_AGE: vars.RETENTION_AGE,
     LOG_LEVEL: vars.LOG_LEVEL,
     DEVELOPER_APPS_AUTO_APPROVE: vars.DEVELOPER_APPS_AUTO_APPROVE === 'true',
     DEVELOPER_SCOPES: vars.DEVELOPER_SCOPES.split(' '),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
-import { LessThan, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { generateOpaqueSecret } from '../common/crypto';
 import { Env } from '../config/env.validation';
 import { User } from '../users/user.entity';
@@ -104,7 +104,6 @@ export class SessionService {
     };
     const idHash = this.hashId(session.id);
     if (session.version === null) {
-      await this.sessions.delete({ expiresAt: LessThan(new Date(now)) });
       await this.sessions.insert({ idHash, ...fields, version: 0 });
       session.version = 0;
       return;
