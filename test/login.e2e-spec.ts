@@ -371,6 +371,33 @@ describe('hosted login and sessions', () => {
       expect(res.headers.location).toBe(`/consent?request=${form.request}`);
     });
 
+    it('should resume a pending request at most once when its login form is posted several times at once', async () => {
+      await createUser(t.server, { username: 'gina' }).expect(201);
+      const { body: client } = await createClient(t.server, { skip_consent: true });
+      const browser = new Browser(t.server);
+      await browser.get(authorizePath({ client_id: client.client_id }));
+      await browser.get('/login');
+      const form = { ...browser.hidden, username: 'gina', password: STRONG_PASSWORD };
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => browser.post('/login', form)),
+      );
+      const withCode = results.filter((res) => /[?&]code=/.test(res.headers.location ?? ''));
+      expect(withCode).toHaveLength(1);
+      expect(withCode[0].status).toBe(303);
+      const others = results.filter((res) => res !== withCode[0]);
+      expect(others.map((res) => res.status)).toEqual([409, 409, 409, 409]);
+      const [codes] = await t.dataSource.query(
+        'SELECT COUNT(*) AS n FROM authorization_codes WHERE client_id = ?',
+        [client.client_id],
+      );
+      expect(Number(codes.n)).toBe(1);
+      const [sessions] = await t.dataSource.query(
+        'SELECT COUNT(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?',
+        ['gina'],
+      );
+      expect(Number(sessions.n)).toBe(1);
+    });
+
     it('should go to the signed-in page when the form names no pending request of this session', async () => {
       const browser = new Browser(t.server);
       await browser.get('/login');

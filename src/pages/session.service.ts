@@ -139,7 +139,7 @@ export class SessionService {
   // Login: a new id (and CSRF token) for the signed-in user, keeping what features stored (the
   // pending requests); the old id stops working at once (session fixation).
   async signIn(session: BrowserSession, userId: string): Promise<BrowserSession> {
-    await this.destroy(session);
+    await this.spend(session);
     const now = Date.now();
     const signedIn = this.create();
     signedIn.userId = userId;
@@ -151,6 +151,22 @@ export class SessionService {
     };
     await this.save(signedIn);
     return signedIn;
+  }
+
+  // Deletes the session as it was read: of several sign-ins posted at once from one form, only the
+  // first goes on (SessionConflict for the others), so its pending requests are resumed once and
+  // one signed-in session comes of it.
+  private async spend(session: BrowserSession): Promise<void> {
+    if (session.version === null) {
+      return;
+    }
+    const { affected } = await this.sessions.delete({
+      idHash: this.hashId(session.id),
+      version: session.version,
+    });
+    if (affected !== 1) {
+      throw new SessionConflict();
+    }
   }
 
   async destroy(session: BrowserSession): Promise<void> {
