@@ -192,6 +192,25 @@ describe('hosted login and sessions', () => {
       expect(statuses.filter((status) => status === 429)).toHaveLength(20 - checked);
     });
 
+    // Every attempt counts before its password is checked, so some of a burst of correct sign-ins
+    // may be refused; a success clears the account's counter, so no lockout is left behind.
+    it('should not leave the account locked after many correct sign-ins at once', async () => {
+      await createUser(t.server, { username: 'ivy' }).expect(201);
+      const browsers = Array.from({ length: 10 }, () => new Browser(t.server));
+      for (const browser of browsers) {
+        await browser.get('/login');
+      }
+      const results = await Promise.all(
+        browsers.map((browser) => browser.login('ivy', STRONG_PASSWORD)),
+      );
+      const statuses = results.map((res) => res.status);
+      expect(statuses).toContain(303);
+      expect(statuses.every((status) => status === 303 || status === 429)).toBe(true);
+      expect(await failures(accountKey('ivy'))).toBe(0);
+      const later = new Browser(t.server);
+      expect((await later.signIn('ivy', STRONG_PASSWORD)).status).toBe(303);
+    });
+
     it('should answer 400 for a username of any length, the same on both engines', async () => {
       const browser = new Browser(t.server);
       await browser.get('/login');
