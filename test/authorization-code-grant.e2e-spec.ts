@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { createUser } from './factories';
+import { createUser, STRONG_PASSWORD } from './factories';
+import { authorizePath, Browser, pkcePair, redirectParams } from './helpers/browser';
 import {
   CALLBACK,
   callMe,
@@ -153,12 +154,32 @@ describe('token endpoint: authorization_code grant', () => {
     );
   });
 
-  it('should accept a missing redirect_uri when the client has a single registered URI', async () => {
+  // RFC 6749 §4.1.3: redirect_uri is required at the token endpoint if it was in the
+  // authorization request, even when the client has a single registered URI.
+  it('should answer invalid_grant when redirect_uri was sent at /authorize but left out at /token', async () => {
     const issued = await obtainCode(t.server, { clientId: client.id });
+    expectInvalidGrant(
+      await tokenRequest(t.server, client, {
+        grant_type: 'authorization_code',
+        code: issued.code,
+        code_verifier: issued.verifier,
+      }),
+      'redirect_uri is required',
+    );
+  });
+
+  it('should accept a missing redirect_uri when the authorization request left it out too', async () => {
+    const browser = new Browser(t.server);
+    await browser.signIn('alice', STRONG_PASSWORD);
+    const { verifier, challenge } = pkcePair();
+    const res = await browser.get(
+      authorizePath({ client_id: client.id, code_challenge: challenge, state: 's' }),
+    );
+    const { code } = redirectParams(res);
     await tokenRequest(t.server, client, {
       grant_type: 'authorization_code',
-      code: issued.code,
-      code_verifier: issued.verifier,
+      code,
+      code_verifier: verifier,
     }).expect(200);
   });
 

@@ -15,6 +15,7 @@ export type CodeGrant = {
   clientId: string;
   userId: string;
   redirectUri: string;
+  redirectUriSent: boolean;
   scope: string[];
   codeChallenge: string | null;
 };
@@ -69,6 +70,7 @@ export class AuthorizationCodesService {
       clientId: grant.clientId,
       userId: grant.userId,
       redirectUri: grant.redirectUri,
+      redirectUriSent: grant.redirectUriSent,
       scope: grant.scope.join(' '),
       codeChallenge: grant.codeChallenge,
       codeChallengeMethod: grant.codeChallenge ? 'S256' : null,
@@ -144,11 +146,7 @@ function bindingProblem(code: AuthorizationCode, presented: CodePresentation): s
   }
   return (
     registrationProblem(code, presented.client) ??
-    tokenRedirectUriProblem(
-      code.redirectUri,
-      presented.redirectUri,
-      presented.client.redirectUris,
-    ) ??
+    tokenRedirectUriProblem(code, presented.redirectUri) ??
     codeVerifierProblem(code.codeChallenge, presented.codeVerifier)
   );
 }
