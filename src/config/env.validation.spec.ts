@@ -24,6 +24,7 @@ describe('validateEnv', () => {
     expect(env).toEqual({
       NODE_ENV: 'development',
       PORT: 3000,
+      HOST: '0.0.0.0',
       ISSUER: 'http://localhost:3000',
       DATABASE: { type: 'sqlite', path: './data/portcullis.sqlite' },
       SESSION_SECRET: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
@@ -53,6 +54,7 @@ describe('validateEnv', () => {
     const env = validateEnv({
       NODE_ENV: 'production',
       PORT: '8080',
+      HOST: '::1',
       ISSUER: 'https://id.example.com/',
       DATABASE_URL: 'mysql://portcullis:pw@db:3306/portcullis',
       ACCESS_TOKEN_TTL: '600',
@@ -69,6 +71,7 @@ describe('validateEnv', () => {
     expect(env).toEqual({
       NODE_ENV: 'production',
       PORT: 8080,
+      HOST: '::1',
       ISSUER: 'https://id.example.com',
       DATABASE: { type: 'mysql', url: 'mysql://portcullis:pw@db:3306/portcullis' },
       ACCESS_TOKEN_TTL: 600,
@@ -98,6 +101,8 @@ describe('validateEnv', () => {
     { raw: { PORT: '3000.5' }, problem: /^PORT: / },
     { raw: { NODE_ENV: 'staging' }, problem: /^NODE_ENV: must be one of/ },
     { raw: { LOG_LEVEL: 'verbose' }, problem: /^LOG_LEVEL: must be one of/ },
+    { raw: { HOST: 'not a host!' }, problem: /^HOST: must be an IP address or a host name$/ },
+    { raw: { HOST: 'a..b' }, problem: /^HOST: must be an IP address or a host name$/ },
     { raw: { ACCESS_TOKEN_TTL: '10' }, problem: /^ACCESS_TOKEN_TTL: must not be less than 60$/ },
     { raw: { AUTH_CODE_TTL: '601' }, problem: /^AUTH_CODE_TTL: must not be greater than 600$/ },
     { raw: { REFRESH_REUSE_GRACE: '-1' }, problem: /^REFRESH_REUSE_GRACE: / },

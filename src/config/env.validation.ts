@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -32,6 +33,11 @@ class EnvironmentVariables {
   @Max(65535)
   @IsInt()
   PORT = 3000;
+
+  // The address to listen on; every interface unless set.
+  @IsOptional()
+  @IsString()
+  HOST = '0.0.0.0';
 
   @IsOptional()
   @IsString()
@@ -114,6 +120,7 @@ export type DatabaseTarget = { type: 'sqlite'; path: string } | { type: 'mysql';
 export type Env = {
   NODE_ENV: (typeof NODE_ENVS)[number];
   PORT: number;
+  HOST: string;
   ISSUER: string;
   DATABASE: DatabaseTarget;
   SESSION_SECRET: string;
@@ -161,6 +168,9 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
   if (issuerProblem && (vars.ISSUER !== undefined || !portIsInvalid)) {
     problems.push(`ISSUER: ${issuerProblem}`);
   }
+  if (typeof vars.HOST === 'string' && !isHost(vars.HOST)) {
+    problems.push('HOST: must be an IP address or a host name');
+  }
   for (const [name, check] of Object.entries(checks)) {
     const problem = check(vars[name as keyof EnvChecks]);
     if (problem) {
@@ -186,6 +196,7 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
   return {
     NODE_ENV: vars.NODE_ENV,
     PORT: vars.PORT,
+    HOST: vars.HOST,
     ISSUER: issuer.replace(/\/+$/, ''),
     DATABASE: database,
     SESSION_SECRET: vars.SESSION_SECRET ?? generateSecret(),
@@ -256,6 +267,13 @@ function parseDatabaseUrl(value: string | undefined): DatabaseTarget | string {
     }
   }
   return 'must be empty (embedded SQLite), sqlite:<path> or mysql://user:pass@host:port/database';
+}
+
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+function isHost(value: string): boolean {
+  return isIP(value) !== 0 || HOST_NAME.test(value);
 }
 
 function generateSecret(): string {
