@@ -335,6 +335,19 @@ describe('admin clients', () => {
       });
     });
 
+    it.each([
+      ['redirect_uris', { redirect_uris: ['https://app.example.com/cb\r\nX-Injected: 1'] }],
+      ['redirect_uris', { redirect_uris: ['https://app.example.com/c b'] }],
+      ['client_uri', { client_uri: 'https://app.example.com/\u0000home' }],
+    ])('should refuse a %s with spaces or control characters (%o)', async (field, fields) => {
+      const res = await createClient(t.server, fields).expect(400);
+      expect(res.body.fields[field]).toEqual([
+        expect.stringMatching(/must not contain spaces or control characters$/),
+      ]);
+      const list = await request(t.server).get('/admin/clients').set(adminAuth).expect(200);
+      expect(JSON.stringify(list.body)).not.toMatch(/\\u0000|\\r|c b/);
+    });
+
     it('should update only the given fields when a client is patched', async () => {
       const { body: created } = await createClient(t.server).expect(201);
       const res = await request(t.server)
