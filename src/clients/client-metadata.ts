@@ -6,6 +6,7 @@ const MAX_URI_LENGTH = 2000;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 // Spaces and C0/C1 controls: the URL parser drops or trims them, but the value is stored and
 // compared as given (and a CR or LF would end up in a Location header).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const SPACE_OR_CONTROL = /[\u0000-\u0020\u007f-\u009f]/;
 const NO_SPACES_OR_CONTROLS = 'must not contain spaces or control characters';
 
