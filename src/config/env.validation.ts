@@ -109,6 +109,11 @@ class EnvironmentVariables {
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   DEVELOPER_APPS_AUTO_APPROVE = 'false';
 
+  // The API documentation at /docs; on unless NODE_ENV=production.
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  DOCS_ENABLED?: string;
+
   // The scopes developers may request for their applications.
   @IsOptional()
   @IsString()
@@ -135,6 +140,7 @@ export type Env = {
   LOG_LEVEL: (typeof LOG_LEVELS)[number];
   DEVELOPER_APPS_AUTO_APPROVE: boolean;
   DEVELOPER_SCOPES: string[];
+  DOCS_ENABLED: boolean;
   // Names of secrets generated for this process because they were not set (development only).
   GENERATED_SECRETS: string[];
 };
@@ -211,6 +217,10 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
     LOG_LEVEL: vars.LOG_LEVEL,
     DEVELOPER_APPS_AUTO_APPROVE: vars.DEVELOPER_APPS_AUTO_APPROVE === 'true',
     DEVELOPER_SCOPES: vars.DEVELOPER_SCOPES.split(' '),
+    DOCS_ENABLED:
+      vars.DOCS_ENABLED === undefined
+        ? vars.NODE_ENV !== 'production'
+        : vars.DOCS_ENABLED === 'true',
     GENERATED_SECRETS: generated,
   };
 }
