@@ -44,7 +44,13 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         appConfigModule(env),
-        LoggerModule.forRoot(loggerParams(env.LOG_LEVEL, logTo === 'stdout' ? 1 : 2)),
+        LoggerModule.forRoot(
+          loggerParams(env.LOG_LEVEL, logTo === 'stdout' ? 1 : 2, [
+            env.ADMIN_API_KEY,
+            env.SESSION_SECRET,
+            env.SIGNING_KEYS_SECRET,
+          ]),
+        ),
         DatabaseModule,
         AuditModule,
         UsersModule,

@@ -1,6 +1,7 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { BODY_LIMIT_BYTES, useBodyParsers } from './common/body-parsers';
 import { Env } from './config/env.validation';
@@ -30,6 +31,44 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     );
   }
   await app.get(SigningKeysService).prepare();
+  if (config.get('DOCS_ENABLED', { infer: true })) {
+    serveApiDocs(app);
+  }
+}
+
+// The hosted pages' protections for /docs (never framed, no Referer, not cached), with a policy
+// that lets Swagger UI run its own scripts and styles.
+const docsHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      baseUri: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+});
+
+function serveApiDocs(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      if (!request.url.startsWith('/docs')) {
+        done();
+        return;
+      }
+      reply.raw.setHeader('Cache-Control', 'no-store');
+      reply.raw.setHeader('Pragma', 'no-cache');
+      docsHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+    });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

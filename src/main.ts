@@ -39,8 +39,12 @@ async function bootstrap(): Promise<void> {
   await configureApp(app);
   exitOnSignals(app);
   const config = app.get<ConfigService<Env, true>>(ConfigService);
-  // Fastify listens on localhost unless told otherwise; Express listened on every interface.
-  await app.listen({ port: config.get('PORT', { infer: true }), host: '0.0.0.0' });
+  // HOST: every interface (0.0.0.0) unless the operator names one, such as 127.0.0.1 behind a
+  // reverse proxy on the same machine.
+  await app.listen({
+    port: config.get('PORT', { infer: true }),
+    host: config.get('HOST', { infer: true }),
+  });
 }
 
 bootstrap().catch((error: unknown) => {

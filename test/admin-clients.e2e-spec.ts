@@ -301,6 +301,53 @@ describe('admin clients', () => {
       expect(res.body.fields).toEqual({ limit: ['limit must not be less than 1'] });
     });
 
+    it.each(['/admin/clients', '/admin/users', '/admin/audit'])(
+      'should answer 400 naming offset when it is beyond any table (%s)',
+      async (path) => {
+        for (const offset of ['99999999999999999999', '1000000001']) {
+          const res = await request(t.server)
+            .get(`${path}?offset=${offset}`)
+            .set(adminAuth)
+            .expect(400);
+          expect(res.body.fields).toEqual({
+            offset: ['offset must not be greater than 1000000000'],
+          });
+        }
+        await request(t.server).get(`${path}?offset=1000000000`).set(adminAuth).expect(200, []);
+      },
+    );
+
+    it.each([
+      ['/admin/clients', 'redirect_uris'],
+      ['/admin/users', 'username'],
+    ])('should answer 400 to a JSON body nested 3000 deep (%s)', async (path, field) => {
+      const nested = `{"${field}":${'['.repeat(3000)}${']'.repeat(3000)}}`;
+      const res = await request(t.server)
+        .post(path)
+        .set(adminAuth)
+        .set('Content-Type', 'application/json')
+        .send(nested)
+        .expect(400);
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'the JSON body is nested more than 32 levels deep',
+      });
+    });
+
+    it.each([
+      ['redirect_uris', { redirect_uris: ['https://app.example.com/cb\r\nX-Injected: 1'] }],
+      ['redirect_uris', { redirect_uris: ['https://app.example.com/c b'] }],
+      ['client_uri', { client_uri: 'https://app.example.com/\u0000home' }],
+    ])('should refuse a %s with spaces or control characters (%o)', async (field, fields) => {
+      const res = await createClient(t.server, fields).expect(400);
+      expect(res.body.fields[field]).toEqual([
+        expect.stringMatching(/must not contain spaces or control characters$/),
+      ]);
+      const list = await request(t.server).get('/admin/clients').set(adminAuth).expect(200);
+      expect(JSON.stringify(list.body)).not.toMatch(/\\u0000|\\r|c b/);
+    });
+
     it('should update only the given fields when a client is patched', async () => {
       const { body: created } = await createClient(t.server).expect(201);
       const res = await request(t.server)

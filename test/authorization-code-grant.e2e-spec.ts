@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { createUser } from './factories';
+import { createUser, STRONG_PASSWORD } from './factories';
+import { authorizePath, Browser, pkcePair, redirectParams } from './helpers/browser';
 import {
   CALLBACK,
   callMe,
@@ -153,12 +154,32 @@ describe('token endpoint: authorization_code grant', () => {
     );
   });
 
-  it('should accept a missing redirect_uri when the client has a single registered URI', async () => {
+  // RFC 6749 §4.1.3: redirect_uri is required at the token endpoint if it was in the
+  // authorization request, even when the client has a single registered URI.
+  it('should answer invalid_grant when redirect_uri was sent at /authorize but left out at /token', async () => {
     const issued = await obtainCode(t.server, { clientId: client.id });
+    expectInvalidGrant(
+      await tokenRequest(t.server, client, {
+        grant_type: 'authorization_code',
+        code: issued.code,
+        code_verifier: issued.verifier,
+      }),
+      'redirect_uri is required',
+    );
+  });
+
+  it('should accept a missing redirect_uri when the authorization request left it out too', async () => {
+    const browser = new Browser(t.server);
+    await browser.signIn('alice', STRONG_PASSWORD);
+    const { verifier, challenge } = pkcePair();
+    const res = await browser.get(
+      authorizePath({ client_id: client.id, code_challenge: challenge, state: 's' }),
+    );
+    const { code } = redirectParams(res);
     await tokenRequest(t.server, client, {
       grant_type: 'authorization_code',
-      code: issued.code,
-      code_verifier: issued.verifier,
+      code,
+      code_verifier: verifier,
     }).expect(200);
   });
 
@@ -229,6 +250,37 @@ describe('token endpoint: authorization_code grant', () => {
       await exchangeCode(t.server, client, issued),
       'the authorization code is invalid or expired',
     );
+  });
+
+  describe('checked against the client as it is at the token request', () => {
+    const patchClient = (id: string, changes: Record<string, unknown>) =>
+      request(t.server).patch(`/admin/clients/${id}`).set(adminAuth).send(changes).expect(200);
+
+    it('should answer invalid_grant when the redirect URI was removed after the code was issued', async () => {
+      const twoUris = await registerClient(t.server, {
+        skip_consent: true,
+        redirect_uris: [CALLBACK, OTHER_CALLBACK],
+      });
+      const issued = await obtainCode(t.server, {
+        clientId: twoUris.id,
+        redirectUri: OTHER_CALLBACK,
+      });
+      await patchClient(twoUris.id, { redirect_uris: [CALLBACK] });
+      expectInvalidGrant(
+        await exchangeCode(t.server, twoUris, issued, { redirect_uri: OTHER_CALLBACK }),
+        'the redirect URI of the authorization code is no longer registered',
+      );
+    });
+
+    it('should answer invalid_grant when the client may no longer have a scope of the code', async () => {
+      const narrowed = await registerClient(t.server, { skip_consent: true });
+      const issued = await obtainCode(t.server, { clientId: narrowed.id, scope: 'profile email' });
+      await patchClient(narrowed.id, { scope: 'profile' });
+      expectInvalidGrant(
+        await exchangeCode(t.server, narrowed, issued),
+        'the client may no longer request: email',
+      );
+    });
   });
 
   it('should never read the code from the query string', async () => {

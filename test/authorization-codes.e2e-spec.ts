@@ -19,6 +19,7 @@ describe('authorization codes', () => {
       clientId: client.client_id,
       userId: user.id,
       redirectUri: 'https://app.example.com/callback',
+      redirectUriSent: true,
       scope: ['profile', 'email'],
       codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
     };

@@ -141,6 +141,14 @@ describe('authorization endpoint', () => {
       ['code_challenge_method is plain', { code_challenge_method: 'plain' }, 'invalid_request'],
       ['code_challenge_method is missing', { code_challenge_method: undefined }, 'invalid_request'],
       ['code_challenge is too short', { code_challenge: 'abc' }, 'invalid_request'],
+      // No S256 of a verifier is longer than 43 characters: such a code could never be redeemed.
+      ['code_challenge is 44 characters', { code_challenge: 'a'.repeat(44) }, 'invalid_request'],
+      ['code_challenge is 128 characters', { code_challenge: 'a'.repeat(128) }, 'invalid_request'],
+      [
+        'code_challenge has a character outside base64url',
+        { code_challenge: `${'a'.repeat(42)}.` },
+        'invalid_request',
+      ],
     ])('should redirect with the error when %s', async (_case, overrides, error) => {
       const res = await authorize(overrides);
       expect(res.status).toBe(303);

@@ -244,6 +244,71 @@ describe('consent', () => {
     expect(await codeCount()).toBe(0);
   });
 
+  describe('checked against the client as it is at the decision', () => {
+    const REMOVED = 'https://app.example.com/removed';
+    const patchClient = (changes: Record<string, unknown>) =>
+      request(t.server)
+        .patch(`/admin/clients/${clientId}`)
+        .set(adminAuth)
+        .send(changes)
+        .expect(200);
+
+    it('should show an error page and never redirect when the redirect URI was removed since the consent page', async () => {
+      await patchClient({ redirect_uris: [CALLBACK, REMOVED] });
+      const { browser, requestId } = await pendingConsent('alice', { redirect_uri: REMOVED });
+      await patchClient({ redirect_uris: [CALLBACK] });
+      const res = await decide(browser, requestId);
+      expect(res.status).toBe(400);
+      expect(res.headers).toMatchObject(PAGE_HEADERS);
+      expect(res.headers.location).toBeUndefined();
+      expect(res.text).toContain(
+        'This application no longer uses the address it asked to return to.',
+      );
+      expect(await codeCount()).toBe(0);
+      expect(await consentRows()).toEqual([]);
+    });
+
+    it('should redirect invalid_scope when the client may no longer have a scope it asked for', async () => {
+      const { browser, requestId } = await pendingConsent('alice', { scope: 'profile email' });
+      await patchClient({ scope: 'profile' });
+      const res = await decide(browser, requestId);
+      expect(res.status).toBe(303);
+      expect(redirectParams(res)).toEqual({
+        error: 'invalid_scope',
+        error_description: 'the client may no longer request: email',
+        state: 's-1',
+        iss: ISSUER,
+      });
+      expect(await codeCount()).toBe(0);
+      expect(await consentRows()).toEqual([]);
+    });
+
+    it('should check the same when the consent page is shown', async () => {
+      await patchClient({ redirect_uris: [CALLBACK, REMOVED] });
+      const browser = new Browser(t.server);
+      await browser.signIn('alice', STRONG_PASSWORD);
+      const start = await browser.get(authorizeUrl(clientId, { redirect_uri: REMOVED }));
+      await patchClient({ redirect_uris: [CALLBACK] });
+      const res = await browser.get(start.headers.location);
+      expect(res.status).toBe(400);
+      expect(res.headers.location).toBeUndefined();
+    });
+
+    it('should check the same when a request resumed after login has remembered consent', async () => {
+      await patchClient({ redirect_uris: [CALLBACK, REMOVED] });
+      const first = await pendingConsent('alice', { redirect_uri: REMOVED });
+      expect((await decide(first.browser, first.requestId)).status).toBe(303);
+      const browser = new Browser(t.server);
+      await browser.get(authorizeUrl(clientId, { redirect_uri: REMOVED }));
+      await browser.get('/login');
+      await patchClient({ redirect_uris: [CALLBACK] });
+      const res = await browser.login('alice', STRONG_PASSWORD);
+      expect(res.status).toBe(400);
+      expect(res.headers.location).toBeUndefined();
+      expect(await codeCount()).toBe(1);
+    });
+  });
+
   it('should issue exactly one code when Approve is sent many times at once', async () => {
     const { browser, requestId } = await pendingConsent();
     const form = { csrf_token: browser.csrf, request: requestId, decision: 'approve' };

@@ -50,6 +50,27 @@ describe('developer API', () => {
     await t.close();
   });
 
+  it('should hold the 50-application limit when registrations race', async () => {
+    await createUser(t.server, { username: 'carol' }).expect(201);
+    const tool = await registerTrustedClient(t.server, { scope: 'developer' });
+    const { access_token: carol } = await passwordTokens(t.server, tool, {
+      username: 'carol',
+      scope: 'developer',
+    });
+    for (let i = 0; i < 45; i++) {
+      await api(carol).post('', app).expect(201);
+    }
+    const results = await Promise.all(Array.from({ length: 30 }, () => api(carol).post('', app)));
+    const statuses = results.map((res) => res.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(25);
+    const [owned] = await t.dataSource.query(
+      'SELECT COUNT(*) AS n FROM clients c JOIN users u ON u.id = c.owner_id WHERE u.username = ?',
+      ['carol'],
+    );
+    expect(Number(owned.n)).toBe(50);
+  });
+
   it('should answer 401 without a token and 403 insufficient_scope without scope developer', async () => {
     const none = await request(t.server).get('/api/developer/apps');
     expect(none.status).toBe(401);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createUser } from './factories';
 import {
+  callMe,
   ClientCredentials,
   clientPost,
   expectInvalidClient,
@@ -59,6 +60,30 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
     expect(res.body).toEqual(activeBody('Bearer'));
     expect(res.body.exp - res.body.iat).toBe(3600);
     expect(Math.abs(res.body.iat - Date.now() / 1000)).toBeLessThan(30);
+  });
+
+  it('should honour only the scopes the client still has when its scope was narrowed', async () => {
+    const narrowed = await registerTrustedClient(t.server, { scope: 'profile email' });
+    await createUser(t.server, { username: 'nora', email: 'nora@example.com' }).expect(201);
+    const tokens = await passwordTokens(t.server, narrowed, {
+      username: 'nora',
+      scope: 'profile email',
+    });
+    expect((await callMe(t.server, tokens.access_token).expect(200)).body.email).toBe(
+      'nora@example.com',
+    );
+    await request(t.server)
+      .patch(`/admin/clients/${narrowed.id}`)
+      .set(adminAuth)
+      .send({ scope: 'profile' })
+      .expect(200);
+    for (const token of [tokens.access_token, tokens.refresh_token]) {
+      const res = await introspect(narrowed, { token });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ active: true, scope: 'profile' });
+    }
+    const me = await callMe(t.server, tokens.access_token).expect(200);
+    expect(me.body).toEqual({ sub: expect.any(String), username: 'nora' });
   });
 
   it('should describe a live refresh token, until it is rotated', async () => {

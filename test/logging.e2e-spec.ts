@@ -65,6 +65,11 @@ describe('logs', () => {
       (await call('GET', '/admin/users', undefined, { Authorization: 'Bearer wrong-key-value' }))
         .status,
     ).toBe(401);
+    // The admin key in a query string, and a password put in `state`: neither is logged.
+    expect((await call('GET', `/admin/users?key=${ADMIN_API_KEY}&offset=0`)).status).toBe(400);
+    expect(
+      (await call('GET', `/health/live?state=${encodeURIComponent(ADMIN_API_KEY)}`)).status,
+    ).toBe(200);
 
     // The hosted login and an authorization response: the password, the session cookie and the
     // code in the Location header stay out of the logs.
@@ -116,6 +121,8 @@ describe('logs', () => {
         [`/admin/clients/${clientId}/secret`, 200],
         ['/health/live?access_token=%5Bredacted%5D&code=%5Bredacted%5D&verbose=1', 200],
         ['/admin/users', 401],
+        ['/admin/users?[redacted]', 400],
+        ['/health/live?state=%5Bredacted%5D', 200],
         ['/login', 303],
       ]),
     );

@@ -192,6 +192,25 @@ describe('hosted login and sessions', () => {
       expect(statuses.filter((status) => status === 429)).toHaveLength(20 - checked);
     });
 
+    // Every attempt counts before its password is checked, so some of a burst of correct sign-ins
+    // may be refused; a success clears the account's counter, so no lockout is left behind.
+    it('should not leave the account locked after many correct sign-ins at once', async () => {
+      await createUser(t.server, { username: 'ivy' }).expect(201);
+      const browsers = Array.from({ length: 10 }, () => new Browser(t.server));
+      for (const browser of browsers) {
+        await browser.get('/login');
+      }
+      const results = await Promise.all(
+        browsers.map((browser) => browser.login('ivy', STRONG_PASSWORD)),
+      );
+      const statuses = results.map((res) => res.status);
+      expect(statuses).toContain(303);
+      expect(statuses.every((status) => status === 303 || status === 429)).toBe(true);
+      expect(await failures(accountKey('ivy'))).toBe(0);
+      const later = new Browser(t.server);
+      expect((await later.signIn('ivy', STRONG_PASSWORD)).status).toBe(303);
+    });
+
     it('should answer 400 for a username of any length, the same on both engines', async () => {
       const browser = new Browser(t.server);
       await browser.get('/login');
@@ -369,6 +388,35 @@ describe('hosted login and sessions', () => {
       });
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe(`/consent?request=${form.request}`);
+    });
+
+    it('should resume a pending request at most once when its login form is posted several times at once', async () => {
+      await createUser(t.server, { username: 'gina' }).expect(201);
+      const { body: client } = await createClient(t.server, { skip_consent: true });
+      const browser = new Browser(t.server);
+      await browser.get(authorizePath({ client_id: client.client_id }));
+      await browser.get('/login');
+      const form = { ...browser.hidden, username: 'gina', password: STRONG_PASSWORD };
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => browser.post('/login', form)),
+      );
+      const withCode = results.filter((res) => /[?&]code=/.test(res.headers.location ?? ''));
+      expect(withCode).toHaveLength(1);
+      expect(withCode[0].status).toBe(303);
+      const others = results.filter((res) => res !== withCode[0]);
+      // 409 while the old session is being spent; 403 (its CSRF token is gone with it) after.
+      expect(others).toHaveLength(4);
+      expect(others.every((res) => res.status === 409 || res.status === 403)).toBe(true);
+      const [codes] = await t.dataSource.query(
+        'SELECT COUNT(*) AS n FROM authorization_codes WHERE client_id = ?',
+        [client.client_id],
+      );
+      expect(Number(codes.n)).toBe(1);
+      const [sessions] = await t.dataSource.query(
+        'SELECT COUNT(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?',
+        ['gina'],
+      );
+      expect(Number(sessions.n)).toBe(1);
     });
 
     it('should go to the signed-in page when the form names no pending request of this session', async () => {

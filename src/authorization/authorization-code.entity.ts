@@ -18,6 +18,10 @@ export class AuthorizationCode {
   @Column({ type: 'varchar', length: 2048 })
   redirectUri!: string;
 
+  // Whether the authorization request named redirect_uri (then the token request must, §4.1.3).
+  @Column({ type: 'boolean' })
+  redirectUriSent!: boolean;
+
   @Column({ type: 'text' })
   scope!: string;
 

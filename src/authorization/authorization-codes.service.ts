@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { GrantsOf } from '../common/grants';
+import { scopeList } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { AuthorizationCode } from './authorization-code.entity';
 import { codeVerifierProblem } from './pkce';
@@ -14,6 +15,7 @@ export type CodeGrant = {
   clientId: string;
   userId: string;
   redirectUri: string;
+  redirectUriSent: boolean;
   scope: string[];
   codeChallenge: string | null;
 };
@@ -28,7 +30,7 @@ export type CodeRedemption =
 
 // What the token request presents along with the code (RFC 6749 §4.1.3, RFC 7636 §4.5).
 export type CodePresentation = {
-  client: { clientId: string; redirectUris: string[] };
+  client: { clientId: string; redirectUris: string[]; scope: string };
   redirectUri: string | undefined;
   codeVerifier: string | undefined;
 };
@@ -68,6 +70,7 @@ export class AuthorizationCodesService {
       clientId: grant.clientId,
       userId: grant.userId,
       redirectUri: grant.redirectUri,
+      redirectUriSent: grant.redirectUriSent,
       scope: grant.scope.join(' '),
       codeChallenge: grant.codeChallenge,
       codeChallengeMethod: grant.codeChallenge ? 'S256' : null,
@@ -135,16 +138,29 @@ export class AuthorizationCodesService {
   }
 }
 
-// RFC 6749 §4.1.3: the same client and redirect URI; RFC 7636 §4.6: the PKCE verifier.
+// RFC 6749 §4.1.3: the same client and redirect URI; RFC 7636 §4.6: the PKCE verifier. And the
+// client as it is now must still have the code's redirect URI and scope (SECURITY.md).
 function bindingProblem(code: AuthorizationCode, presented: CodePresentation): string | undefined {
   if (code.clientId !== presented.client.clientId) {
     return 'the authorization code was issued to another client';
   }
   return (
-    tokenRedirectUriProblem(
-      code.redirectUri,
-      presented.redirectUri,
-      presented.client.redirectUris,
-    ) ?? codeVerifierProblem(code.codeChallenge, presented.codeVerifier)
+    registrationProblem(code, presented.client) ??
+    tokenRedirectUriProblem(code, presented.redirectUri) ??
+    codeVerifierProblem(code.codeChallenge, presented.codeVerifier)
   );
+}
+
+function registrationProblem(
+  code: AuthorizationCode,
+  client: CodePresentation['client'],
+): string | undefined {
+  if (!client.redirectUris.includes(code.redirectUri)) {
+    return 'the redirect URI of the authorization code is no longer registered';
+  }
+  const allowed = scopeList(client.scope);
+  const withdrawn = scopeList(code.scope).filter((scope) => !allowed.includes(scope));
+  return withdrawn.length > 0
+    ? `the client may no longer request: ${withdrawn.join(' ')}`
+    : undefined;
 }

@@ -15,6 +15,8 @@ export type ClientForAuthorization = {
 export type AuthorizationRequest = {
   clientId: string;
   redirectUri: string;
+  // Whether the request named redirect_uri itself (RFC 6749 §4.1.3).
+  redirectUriSent: boolean;
   scope: string[];
   state: string | null;
   codeChallenge: string | null;
@@ -76,6 +78,7 @@ export function validateAuthorizationRequest(
   return {
     clientId: client.clientId,
     redirectUri,
+    redirectUriSent: readParam(params, 'redirect_uri') !== undefined,
     scope,
     state,
     codeChallenge: codeChallenge ?? null,

@@ -6,6 +6,7 @@ import { userActor } from '../common/actor';
 import { OAuthError } from '../common/oauth-error';
 import { RawParams, readParam } from '../common/oauth-params';
 import { appendQuery } from '../common/redirect-query';
+import { scopeList } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { PageError, SIGN_IN_PATH } from '../pages/page-error';
 import { BrowserSession, SessionService } from '../pages/session.service';
@@ -41,6 +42,30 @@ const notApproved = (client: Client) =>
         `${client.clientName} was not approved by an operator of this server.`,
         'unauthorized_client',
       );
+
+// A pending request is checked again against the client as it is now (SECURITY.md): an operator
+// may have removed its redirect URI (never redirected to, then) or narrowed the client's scope
+// since the request was validated.
+function assertStillRegistered(client: Client, request: AuthorizationRequest): void {
+  if (!client.redirectUris.includes(request.redirectUri)) {
+    throw new PageError(
+      400,
+      'Request refused',
+      'This application no longer uses the address it asked to return to. Go back to the application and start again.',
+      'invalid_request',
+    );
+  }
+  const allowed = scopeList(client.scope);
+  const withdrawn = request.scope.filter((scope) => !allowed.includes(scope));
+  if (withdrawn.length > 0) {
+    throw new OAuthError(
+      'invalid_scope',
+      `the client may no longer request: ${withdrawn.join(' ')}`,
+      400,
+      { redirect: { redirectUri: request.redirectUri, state: request.state } },
+    );
+  }
+}
 
 // The authorization endpoint (RFC 6749 §4.1.1-4.1.2) with hosted login and consent: each method
 // answers where the browser goes next.
@@ -88,6 +113,7 @@ export class AuthorizationService {
     delete session.data.resumeAfterLogin;
     delete session.data.returnTo;
     if (found && (await this.consentGiven(user, found.client, found.pending.scope))) {
+      assertStillRegistered(found.client, found.pending);
       takePending(session, found.pending.id);
       await this.sessions.save(session);
       return this.issueCode(found.pending, user);
@@ -115,6 +141,7 @@ export class AuthorizationService {
     if (!user || !found) {
       throw requestGone();
     }
+    assertStillRegistered(found.client, found.pending);
     return { ...found, user };
   }
 

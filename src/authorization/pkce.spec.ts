@@ -1,4 +1,4 @@
-import { isWellFormedPkceValue, verifyPkce } from './pkce';
+import { isWellFormedPkceValue, pkceRequestProblem, verifyPkce } from './pkce';
 
 // RFC 7636 Appendix B
 const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
@@ -27,5 +27,25 @@ describe('isWellFormedPkceValue', () => {
     { value: `${'a'.repeat(42)}+`, expected: false },
   ])('should return $expected for $value', ({ value, expected }) => {
     expect(isWellFormedPkceValue(value)).toBe(expected);
+  });
+});
+
+describe('pkceRequestProblem', () => {
+  it.each([
+    { value: challenge, expected: undefined },
+    { value: 'a'.repeat(43), expected: undefined },
+    { value: 'a'.repeat(42), expected: 'code_challenge must be 43 base64url characters (S256)' },
+    { value: 'a'.repeat(44), expected: 'code_challenge must be 43 base64url characters (S256)' },
+    { value: 'a'.repeat(128), expected: 'code_challenge must be 43 base64url characters (S256)' },
+    {
+      value: `${'a'.repeat(42)}~`,
+      expected: 'code_challenge must be 43 base64url characters (S256)',
+    },
+    {
+      value: `${'a'.repeat(42)}=`,
+      expected: 'code_challenge must be 43 base64url characters (S256)',
+    },
+  ])('should answer $expected for the challenge $value', ({ value, expected }) => {
+    expect(pkceRequestProblem(value, 'S256', true)).toBe(expected);
   });
 });

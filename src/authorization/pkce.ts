@@ -2,6 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 // RFC 7636 §4.1-4.2: 43 to 128 characters of the unreserved set (a base64url SHA-256 is 43).
 const PKCE_VALUE = /^[A-Za-z0-9\-._~]{43,128}$/;
+// With S256 (the only method) the challenge is BASE64URL(SHA256(verifier)): exactly 43
+// characters; any other challenge could never be met by a verifier.
+const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 export function isWellFormedPkceValue(value: string): boolean {
   return PKCE_VALUE.test(value);
@@ -24,9 +27,9 @@ export function pkceRequestProblem(
   if (method !== 'S256') {
     return 'code_challenge_method must be S256';
   }
-  return isWellFormedPkceValue(challenge)
+  return S256_CHALLENGE.test(challenge)
     ? undefined
-    : 'code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~]';
+    : 'code_challenge must be 43 base64url characters (S256)';
 }
 
 // At the token endpoint (RFC 7636 §4.5-4.6): the verifier must match the code's challenge, and a

@@ -19,20 +19,16 @@ export function resolveRedirectUri(registered: string[], requested: string | und
   return requested;
 }
 
-// At the token endpoint (§4.1.3): the same URI the code was issued for. It may be left out only
-// when the client has that single URI registered: only then could the authorization request
-// leave it out.
+// At the token endpoint (§4.1.3): the same URI the code was issued for. It is required when the
+// authorization request named it, and may be left out only when that request left it out too.
 export function tokenRedirectUriProblem(
-  codeRedirectUri: string,
+  code: { redirectUri: string; redirectUriSent: boolean },
   presented: string | undefined,
-  registered: string[],
 ): string | undefined {
   if (presented === undefined) {
-    return registered.length === 1 && registered[0] === codeRedirectUri
-      ? undefined
-      : 'redirect_uri is required';
+    return code.redirectUriSent ? 'redirect_uri is required' : undefined;
   }
-  return presented === codeRedirectUri
+  return presented === code.redirectUri
     ? undefined
     : 'redirect_uri does not match the authorization request';
 }

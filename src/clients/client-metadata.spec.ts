@@ -34,6 +34,19 @@ describe('redirectUriProblem', () => {
       uri: `https://app.example.com/${'a'.repeat(2000)}`,
       problem: 'must be at most 2000 characters',
     },
+    // The URL parser drops tabs and newlines and trims spaces and controls; the stored value would
+    // keep them (a header injection in a Location, a URI that never matches).
+    ...[
+      'https://app.example.com/cb\r\nSet-Cookie: a=b',
+      'https://app.example.com/cb\n',
+      'https://app.example.com/c\tb',
+      'https://app.example.com/cb\u0000',
+      'https://app.example.com/cb\u007f',
+      'https://app.example.com/cb\u0085',
+      ' https://app.example.com/cb',
+      'https://app.example.com/c b',
+      'https://app.example.com/cb ',
+    ].map((uri) => ({ uri, problem: 'must not contain spaces or control characters' })),
   ])('should refuse $uri', ({ uri, problem }) => {
     expect(redirectUriProblem(uri)).toEqual(problem);
   });

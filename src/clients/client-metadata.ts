@@ -4,6 +4,11 @@ import type { GrantType, TokenEndpointAuthMethod } from './client.entity';
 
 const MAX_URI_LENGTH = 2000;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+// Spaces and C0/C1 controls: the URL parser drops or trims them, but the value is stored and
+// compared as given (and a CR or LF would end up in a Location header).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const SPACE_OR_CONTROL = /[\u0000-\u0020\u007f-\u009f]/;
+const NO_SPACES_OR_CONTROLS = 'must not contain spaces or control characters';
 
 function parseAbsoluteUrl(value: string): URL | undefined {
   try {
@@ -25,6 +30,9 @@ export function redirectUriProblem(uri: string): string | undefined {
   if (uri.length > MAX_URI_LENGTH) {
     return `must be at most ${MAX_URI_LENGTH} characters`;
   }
+  if (SPACE_OR_CONTROL.test(uri)) {
+    return NO_SPACES_OR_CONTROLS;
+  }
   const url = parseAbsoluteUrl(uri);
   if (!url || !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) {
     return 'must be an absolute URL';
@@ -43,6 +51,9 @@ export function redirectUriProblem(uri: string): string | undefined {
 
 // CORS origins are compared with the browser's Origin header: scheme://host[:port], nothing more.
 export function originProblem(origin: string): string | undefined {
+  if (SPACE_OR_CONTROL.test(origin)) {
+    return NO_SPACES_OR_CONTROLS;
+  }
   const url = parseAbsoluteUrl(origin);
   if (!url || url.origin !== origin) {
     return 'must be an origin such as https://app.example.com (scheme, host and port only)';
@@ -55,6 +66,9 @@ export function originProblem(origin: string): string | undefined {
 
 // RFC 7591 client_uri: a page people can open, so http or https.
 export function homepageProblem(uri: string): string | undefined {
+  if (SPACE_OR_CONTROL.test(uri)) {
+    return NO_SPACES_OR_CONTROLS;
+  }
   const url = parseAbsoluteUrl(uri);
   if (uri.length > MAX_URI_LENGTH || !url || !/^https?:$/.test(url.protocol)) {
     return `must be an http or https URL of at most ${MAX_URI_LENGTH} characters`;

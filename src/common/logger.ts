@@ -40,7 +40,29 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, queryStart)}?${params.toString()}`;
 }
 
-export function loggerParams(level: string, destination: 1 | 2): Params {
+// Routes whose query string is never logged at all: the admin API (an admin key put in the query)
+// and the client-authenticated endpoints (credentials and tokens, whatever their names).
+const QUERYLESS_ROUTES = /^\/(admin|oauth\/(token|revoke|introspect))(\/|\?|$)/;
+
+// redactUrl, plus the operator's configured secrets (ADMIN_API_KEY, SESSION_SECRET,
+// SIGNING_KEYS_SECRET) wherever they appear in the URL, raw or percent-encoded, under any name
+// (a password put in `state`, a key in the path).
+export function urlRedactor(secrets: string[]): (url: string) => string {
+  const values = secrets
+    .filter((secret) => secret.length > 0)
+    .flatMap((secret) => [...new Set([secret, encodeURIComponent(secret)])]);
+  return (url) => {
+    const scrubbed = values.reduce((text, value) => text.split(value).join('[redacted]'), url);
+    const queryStart = scrubbed.indexOf('?');
+    if (queryStart !== -1 && QUERYLESS_ROUTES.test(scrubbed)) {
+      return `${scrubbed.slice(0, queryStart)}?[redacted]`;
+    }
+    return redactUrl(scrubbed);
+  };
+}
+
+export function loggerParams(level: string, destination: 1 | 2, secrets: string[] = []): Params {
+  const redactLoggedUrl = urlRedactor(secrets);
   return {
     pinoHttp: {
       level,
@@ -49,14 +71,14 @@ export function loggerParams(level: string, destination: 1 | 2): Params {
         req: (req: IncomingMessage & { id?: unknown }) => ({
           id: req.id,
           method: req.method,
-          url: redactUrl(req.url ?? ''),
+          url: redactLoggedUrl(req.url ?? ''),
           remoteAddress: req.socket?.remoteAddress,
         }),
         // The status, and where a redirect went with its secrets (an authorization code) removed.
         res: (res: { statusCode?: number; headers?: Record<string, unknown> }) => {
           const location = res.headers?.location;
           return typeof location === 'string'
-            ? { statusCode: res.statusCode, location: redactUrl(location) }
+            ? { statusCode: res.statusCode, location: redactLoggedUrl(location) }
             : { statusCode: res.statusCode };
         },
       },

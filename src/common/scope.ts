@@ -35,3 +35,10 @@ export function resolveScope(
   const scopes = [...new Set(requested.split(' '))];
   return scopes.every((scope) => allowed.includes(scope)) ? scopes : `scope exceeds ${allowedIs}`;
 }
+
+// The scopes of a token that its client may still have: removing a scope from a client takes it
+// from the client's live tokens too.
+export function scopesStillAllowed(tokenScope: string, clientScope: string): string[] {
+  const allowed = scopeList(clientScope);
+  return scopeList(tokenScope).filter((scope) => allowed.includes(scope));
+}

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -32,6 +33,11 @@ class EnvironmentVariables {
   @Max(65535)
   @IsInt()
   PORT = 3000;
+
+  // The address to listen on; every interface unless set.
+  @IsOptional()
+  @IsString()
+  HOST = '0.0.0.0';
 
   @IsOptional()
   @IsString()
@@ -81,6 +87,19 @@ class EnvironmentVariables {
   @IsInt()
   REFRESH_REUSE_GRACE = 10;
 
+  // Retention: how often expired rows are deleted (0: never), and how long after expiry they are
+  // kept.
+  @Transform(toInteger)
+  @Min(0)
+  @Max(604800)
+  @IsInt()
+  RETENTION_INTERVAL = 3600;
+
+  @Transform(toInteger)
+  @Min(0)
+  @IsInt()
+  RETENTION_AGE = 86400;
+
   @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
@@ -89,6 +108,11 @@ class EnvironmentVariables {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   DEVELOPER_APPS_AUTO_APPROVE = 'false';
+
+  // The API documentation at /docs; on unless NODE_ENV=production.
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  DOCS_ENABLED?: string;
 
   // The scopes developers may request for their applications.
   @IsOptional()
@@ -101,6 +125,7 @@ export type DatabaseTarget = { type: 'sqlite'; path: string } | { type: 'mysql';
 export type Env = {
   NODE_ENV: (typeof NODE_ENVS)[number];
   PORT: number;
+  HOST: string;
   ISSUER: string;
   DATABASE: DatabaseTarget;
   SESSION_SECRET: string;
@@ -110,9 +135,12 @@ export type Env = {
   REFRESH_TOKEN_TTL: number;
   AUTH_CODE_TTL: number;
   REFRESH_REUSE_GRACE: number;
+  RETENTION_INTERVAL: number;
+  RETENTION_AGE: number;
   LOG_LEVEL: (typeof LOG_LEVELS)[number];
   DEVELOPER_APPS_AUTO_APPROVE: boolean;
   DEVELOPER_SCOPES: string[];
+  DOCS_ENABLED: boolean;
   // Names of secrets generated for this process because they were not set (development only).
   GENERATED_SECRETS: string[];
 };
@@ -146,6 +174,9 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
   if (issuerProblem && (vars.ISSUER !== undefined || !portIsInvalid)) {
     problems.push(`ISSUER: ${issuerProblem}`);
   }
+  if (typeof vars.HOST === 'string' && !isHost(vars.HOST)) {
+    problems.push('HOST: must be an IP address or a host name');
+  }
   for (const [name, check] of Object.entries(checks)) {
     const problem = check(vars[name as keyof EnvChecks]);
     if (problem) {
@@ -171,6 +202,7 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
   return {
     NODE_ENV: vars.NODE_ENV,
     PORT: vars.PORT,
+    HOST: vars.HOST,
     ISSUER: issuer.replace(/\/+$/, ''),
     DATABASE: database,
     SESSION_SECRET: vars.SESSION_SECRET ?? generateSecret(),
@@ -180,9 +212,15 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
     REFRESH_TOKEN_TTL: vars.REFRESH_TOKEN_TTL,
     AUTH_CODE_TTL: vars.AUTH_CODE_TTL,
     REFRESH_REUSE_GRACE: vars.REFRESH_REUSE_GRACE,
+    RETENTION_INTERVAL: vars.RETENTION_INTERVAL,
+    RETENTION_AGE: vars.RETENTION_AGE,
     LOG_LEVEL: vars.LOG_LEVEL,
     DEVELOPER_APPS_AUTO_APPROVE: vars.DEVELOPER_APPS_AUTO_APPROVE === 'true',
     DEVELOPER_SCOPES: vars.DEVELOPER_SCOPES.split(' '),
+    DOCS_ENABLED:
+      vars.DOCS_ENABLED === undefined
+        ? vars.NODE_ENV !== 'production'
+        : vars.DOCS_ENABLED === 'true',
     GENERATED_SECRETS: generated,
   };
 }
@@ -239,6 +277,13 @@ function parseDatabaseUrl(value: string | undefined): DatabaseTarget | string {
     }
   }
   return 'must be empty (embedded SQLite), sqlite:<path> or mysql://user:pass@host:port/database';
+}
+
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+function isHost(value: string): boolean {
+  return isIP(value) !== 0 || HOST_NAME.test(value);
 }
 
 function generateSecret(): string {

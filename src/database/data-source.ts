@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
@@ -30,7 +30,7 @@ export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOption
     };
   }
   if (target.path !== ':memory:') {
-    mkdirSync(dirname(target.path), { recursive: true });
+    createPrivateFile(target.path);
   }
   return {
     ...common,
@@ -46,4 +46,12 @@ export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOption
 
 export function createDataSource(target: DatabaseTarget): DataSource {
   return new DataSource(buildDataSourceOptions(target));
+}
+
+// The database holds password hashes and sealed signing keys: the directories it creates are
+// 0700 and a new file 0600 (SQLite gives its -wal and -shm files the database file's mode). An
+// existing file keeps the mode its operator gave it.
+function createPrivateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
 }

@@ -6,6 +6,7 @@ import { Env } from '../config/env.validation';
 import { buildDataSourceOptions } from './data-source';
 import { HealthController } from './health.controller';
 import { runPendingMigrations } from './migrations-runner';
+import { RetentionService } from './retention.service';
 
 @Module({
   imports: [
@@ -27,5 +28,6 @@ import { runPendingMigrations } from './migrations-runner';
     }),
   ],
   controllers: [HealthController],
+  providers: [RetentionService],
 })
 export class DatabaseModule {}

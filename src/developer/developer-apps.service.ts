@@ -1,10 +1,18 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { ConfigService } from '@nestjs/config';
 import { Client } from '../clients/client.entity';
 import { ClientsService, IssuedClient } from '../clients/clients.service';
 import { Actor } from '../common/actor';
 import { ValidationFailedException } from '../common/validation';
 import { Env } from '../config/env.validation';
+import { isMysql } from '../database/named-query';
 import { RegisterAppDto, UpdateAppDto } from './dto/developer-app.dto';
 
 export const MAX_APPS_PER_DEVELOPER = 50;
@@ -25,21 +33,37 @@ export class DeveloperAppsService {
   readonly requiresApproval: boolean;
   readonly availableScopes: string[];
 
+  private readonly registering = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly clients: ClientsService,
+    @InjectDataSource() private readonly dataSource: DataSource,
     config: ConfigService<Env, true>,
   ) {
     this.requiresApproval = !config.get('DEVELOPER_APPS_AUTO_APPROVE', { infer: true });
     this.availableScopes = config.get('DEVELOPER_SCOPES', { infer: true });
   }
 
+  // The count and the insert run one registration of an owner at a time (ownerExclusively), so
+  // parallel registrations cannot all see room under the limit.
   async register(ownerId: string, input: RegisterAppDto, actor: Actor): Promise<IssuedClient> {
     const scope = this.allowedScope(input.scope);
-    if ((await this.list(ownerId)).length >= MAX_APPS_PER_DEVELOPER) {
-      throw new ConflictException(
-        `you can register at most ${MAX_APPS_PER_DEVELOPER} applications; delete one first`,
-      );
-    }
+    return this.ownerExclusively(ownerId, async () => {
+      if ((await this.list(ownerId)).length >= MAX_APPS_PER_DEVELOPER) {
+        throw new ConflictException(
+          `you can register at most ${MAX_APPS_PER_DEVELOPER} applications; delete one first`,
+        );
+      }
+      return this.create(ownerId, input, scope, actor);
+    });
+  }
+
+  private create(
+    ownerId: string,
+    input: RegisterAppDto,
+    scope: string,
+    actor: Actor,
+  ): Promise<IssuedClient> {
     const method = input.token_endpoint_auth_method ?? 'client_secret_basic';
     const redirectUris = input.redirect_uris ?? [];
     return this.clients.create(
@@ -53,6 +77,43 @@ export class DeveloperAppsService {
       actor,
       { ownerId, status: this.requiresApproval ? 'pending' : 'approved' },
     );
+  }
+
+  // One registration per owner at a time: in this process by a queue per owner, and across the
+  // instances sharing a MySQL database by a named lock (SQLite has one writer process).
+  private ownerExclusively<T>(ownerId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.registering.get(ownerId) ?? Promise.resolve();
+    const run = previous.then(() => this.underNamedLock(`portcullis:apps:${ownerId}`, work));
+    const settled = run.catch(() => undefined);
+    this.registering.set(ownerId, settled);
+    void settled.then(() => {
+      if (this.registering.get(ownerId) === settled) {
+        this.registering.delete(ownerId);
+      }
+    });
+    return run;
+  }
+
+  private async underNamedLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+    if (!isMysql(this.dataSource)) {
+      return work();
+    }
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const [row] = (await runner.query('SELECT GET_LOCK(?, 10) AS acquired', [name])) as {
+        acquired: number | string | null;
+      }[];
+      if (Number(row?.acquired) !== 1) {
+        throw new ServiceUnavailableException('too many registrations at once; try again');
+      }
+      try {
+        return await work();
+      } finally {
+        await runner.query('SELECT RELEASE_LOCK(?)', [name]);
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   list(ownerId: string): Promise<Client[]> {

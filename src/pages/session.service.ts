@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
-import { LessThan, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { generateOpaqueSecret } from '../common/crypto';
 import { Env } from '../config/env.validation';
 import { User } from '../users/user.entity';
@@ -23,6 +23,9 @@ export interface SessionFeatures {}
 export type SessionData = SessionFeatures & {
   csrfToken: string;
   authTime?: number;
+  // When the user signed in (ms): a session signed in before the account was disabled or its
+  // password changed (users.tokensInvalidBefore) is signed out for good.
+  signedInAt?: number;
   // The signed-in page to show after login when there is nothing else to resume (SignedInGuard):
   // a path of ours from the route's declaration, never a URL from the request.
   returnTo?: string;
@@ -101,7 +104,6 @@ export class SessionService {
     };
     const idHash = this.hashId(session.id);
     if (session.version === null) {
-      await this.sessions.delete({ expiresAt: LessThan(new Date(now)) });
       await this.sessions.insert({ idHash, ...fields, version: 0 });
       session.version = 0;
       return;
@@ -117,26 +119,54 @@ export class SessionService {
     session.version = next;
   }
 
-  // The signed-in user, while the account is enabled.
-  signedInUser(session: BrowserSession): Promise<User | null> {
-    return session.userId === null
-      ? Promise.resolve(null)
-      : this.users.findEnabledById(session.userId);
+  // The signed-in user, while the account is enabled and has not been disabled or given a new
+  // password since this sign-in (ASVS V7.4). Otherwise this copy is signed out, so the next save
+  // stores it signed out: enabling the account again brings it back to no session.
+  async signedInUser(session: BrowserSession): Promise<User | null> {
+    if (session.userId === null) {
+      return null;
+    }
+    const user = await this.users.findEnabledById(session.userId);
+    if (user && isSignedInSince(session.data, user.tokensInvalidBefore)) {
+      return user;
+    }
+    session.userId = null;
+    delete session.data.authTime;
+    delete session.data.signedInAt;
+    return null;
   }
 
   // Login: a new id (and CSRF token) for the signed-in user, keeping what features stored (the
   // pending requests); the old id stops working at once (session fixation).
   async signIn(session: BrowserSession, userId: string): Promise<BrowserSession> {
-    await this.destroy(session);
+    await this.spend(session);
+    const now = Date.now();
     const signedIn = this.create();
     signedIn.userId = userId;
     signedIn.data = {
       ...session.data,
       csrfToken: signedIn.data.csrfToken,
-      authTime: Math.floor(Date.now() / 1000),
+      authTime: Math.floor(now / 1000),
+      signedInAt: now,
     };
     await this.save(signedIn);
     return signedIn;
+  }
+
+  // Deletes the session as it was read: of several sign-ins posted at once from one form, only the
+  // first goes on (SessionConflict for the others), so its pending requests are resumed once and
+  // one signed-in session comes of it.
+  private async spend(session: BrowserSession): Promise<void> {
+    if (session.version === null) {
+      return;
+    }
+    const { affected } = await this.sessions.delete({
+      idHash: this.hashId(session.id),
+      version: session.version,
+    });
+    if (affected !== 1) {
+      throw new SessionConflict();
+    }
   }
 
   async destroy(session: BrowserSession): Promise<void> {
@@ -146,6 +176,13 @@ export class SessionService {
   private hashId(id: string): string {
     return createHmac('sha256', this.secret).update(id).digest('hex');
   }
+}
+
+// Sessions from before signedInAt was kept fall back to authTime (whole seconds, so a session
+// signed in within the same second as an invalidation counts as before it).
+function isSignedInSince(data: SessionData, invalidBefore: Date | null): boolean {
+  const signedInAt = data.signedInAt ?? (data.authTime ?? 0) * 1000;
+  return invalidBefore === null || signedInAt > invalidBefore.getTime();
 }
 
 // A row that does not hold session data (cut short, edited by hand) is no session at all.

@@ -7,7 +7,7 @@ import { GrantsOf } from '../common/grants';
 import { Client } from '../clients/client.entity';
 import { TokenPrincipal } from '../common/access';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
-import { scopeList } from '../common/scope';
+import { scopesStillAllowed } from '../common/scope';
 import { isIssuedAfterInvalidation } from './token-rules';
 import { Env } from '../config/env.validation';
 import { AccessToken } from './access-token.entity';
@@ -102,7 +102,7 @@ export class AccessTokensService {
     }
     const principal: TokenPrincipal = {
       clientId: row.clientId,
-      scopes: scopeList(row.scope),
+      scopes: scopesStillAllowed(row.scope, row.clientScope),
       user: {
         id: owner.id,
         username: owner.username,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Client } from '../clients/client.entity';
+import { ClientsService } from '../clients/clients.service';
+import { scopesStillAllowed } from '../common/scope';
 import { OAuthError } from '../common/oauth-error';
 import { Env } from '../config/env.validation';
 import { User } from '../users/user.entity';
@@ -36,6 +38,7 @@ export class IntrospectionService {
     private readonly accessTokens: AccessTokensService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly owners: TokenOwners,
+    private readonly clients: ClientsService,
     config: ConfigService<Env, true>,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
@@ -52,12 +55,23 @@ export class IntrospectionService {
     if (access) {
       const { row, principal } = access;
       return visible(row.clientId)
-        ? this.active(row, principal.user.id, principal.user.username, 'Bearer')
+        ? this.active(row, principal.scopes, principal.user.id, principal.user.username, 'Bearer')
         : INACTIVE;
     }
     const refresh = await this.liveRefreshToken(token);
-    if (refresh && visible(refresh.row.clientId)) {
-      return this.active(refresh.row, refresh.user.id, refresh.user.username, 'refresh_token');
+    const client =
+      refresh &&
+      visible(refresh.row.clientId) &&
+      (await this.clients.findUsable(refresh.row.clientId));
+    if (refresh && client) {
+      const scopes = scopesStillAllowed(refresh.row.scope, client.scope);
+      return this.active(
+        refresh.row,
+        scopes,
+        refresh.user.id,
+        refresh.user.username,
+        'refresh_token',
+      );
     }
     return INACTIVE;
   }
@@ -81,15 +95,17 @@ export class IntrospectionService {
     return user ? { row, user } : null;
   }
 
+  // `scopes`: the token's, less any its client no longer has.
   private active(
-    row: { scope: string; clientId: string; expiresAt: Date; createdAt: Date },
+    row: { clientId: string; expiresAt: Date; createdAt: Date },
+    scopes: string[],
     sub: string,
     username: string,
     tokenType: 'Bearer' | 'refresh_token',
   ): IntrospectionResponse {
     return {
       active: true,
-      scope: row.scope,
+      scope: scopes.join(' '),
       client_id: row.clientId,
       sub,
       username,

@@ -6,14 +6,15 @@ import { AccessToken } from './access-token.entity';
 // What identifies a presented token's row: an opaque token's SHA-256, or a verified JWT's jti.
 export type TokenKey = { tokenHash: string } | { jti: string };
 
-// The one read of every bearer check and access-token introspection: the token row with its user,
-// if its client is usable (enabled and approved).
+// The one read of every bearer check and access-token introspection: the token row with its user
+// and its client's current scope, if its client is usable (enabled and approved).
 export class LiveTokenQuery {
   private readonly byHash: string;
   private readonly byJti: string;
 
   constructor(private readonly dataSource: DataSource) {
-    const select = `SELECT ${selectColumns(dataSource, AccessToken, 't')}, ${selectColumns(dataSource, User, 'u')}
+    const select = `SELECT ${selectColumns(dataSource, AccessToken, 't')}, ${selectColumns(dataSource, User, 'u')},
+        c.scope AS client_scope
       FROM access_tokens t
       INNER JOIN clients c ON c.client_id = t.client_id AND c.enabled = 1 AND c.status = 'approved'
       INNER JOIN users u ON u.id = t.user_id`;
@@ -21,13 +22,16 @@ export class LiveTokenQuery {
     this.byJti = `${select} WHERE t.id = ? AND t.format = 'jwt'`;
   }
 
-  async find(key: TokenKey): Promise<(AccessToken & { owner: User }) | null> {
+  async find(key: TokenKey): Promise<(AccessToken & { owner: User; clientScope: string }) | null> {
     const [sql, value] = 'jti' in key ? [this.byJti, key.jti] : [this.byHash, key.tokenHash];
     const [raw] = await this.dataSource.query<Record<string, unknown>[]>(sql, [value]);
     if (!raw) {
       return null;
     }
     const token = hydrate(this.dataSource, AccessToken, raw, 't');
-    return Object.assign(token, { owner: hydrate(this.dataSource, User, raw, 'u') });
+    return Object.assign(token, {
+      owner: hydrate(this.dataSource, User, raw, 'u'),
+      clientScope: String(raw.client_scope),
+    });
   }
 }

@@ -14,23 +14,23 @@ export type ThrottledKey = { key: string; rule: ThrottleRule };
 export class LoginThrottleService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  // Counts an attempt against every key; answers the seconds to wait (0: go ahead).
+  // Counts an attempt against every key; answers the seconds to wait (0: go ahead). An attempt
+  // refused by a lockout already running is not counted, so it adds no row: a locked address
+  // posting random usernames cannot grow the table.
   async countAttempt(keys: ThrottledKey[]): Promise<number> {
     const now = new Date();
+    const locked = await this.waitFor(
+      keys,
+      now,
+      (row) => row.lockedUntil !== null && row.lockedUntil > now,
+    );
+    if (locked > 0) {
+      return locked;
+    }
     for (const { key, rule } of keys) {
       await this.increment(key, rule, now);
     }
-    const rows = await this.dataSource
-      .getRepository(LoginAttempt)
-      .findBy(keys.map(({ key }) => ({ key })));
-    const byKey = new Map(rows.map((row) => [row.key, row]));
-    return Math.max(
-      0,
-      ...keys.map(({ key, rule }) => {
-        const row = byKey.get(key);
-        return row ? retryAfterSeconds(row, rule, now) : 0;
-      }),
-    );
+    return this.waitFor(keys, now, () => true);
   }
 
   // A correct password: the account starts afresh, and the attempt no longer counts against the
@@ -38,6 +38,25 @@ export class LoginThrottleService {
   async succeeded(accountKey: string, ipKey: string): Promise<void> {
     await this.dataSource.getRepository(LoginAttempt).delete({ key: accountKey });
     await this.dataSource.getRepository(LoginAttempt).decrement({ key: ipKey }, 'failures', 1);
+  }
+
+  // The longest wait any of the keys' rows (those `considered`) imposes now.
+  private async waitFor(
+    keys: ThrottledKey[],
+    now: Date,
+    considered: (row: LoginAttempt) => boolean,
+  ): Promise<number> {
+    const rows = await this.dataSource
+      .getRepository(LoginAttempt)
+      .findBy(keys.map(({ key }) => ({ key })));
+    const byKey = new Map(rows.filter(considered).map((row) => [row.key, row]));
+    return Math.max(
+      0,
+      ...keys.map(({ key, rule }) => {
+        const row = byKey.get(key);
+        return row ? retryAfterSeconds(row, rule, now) : 0;
+      }),
+    );
   }
 
   // Within the window the count grows, and passing the limit starts a lockout. Once both the

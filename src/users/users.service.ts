@@ -68,13 +68,15 @@ export class UsersService {
     const user = await this.get(id);
     const { password, ...profile } = changes;
     const wasEnabled = user.enabled;
-    Object.assign(user, profile, { updatedAt: new Date() });
-    if (wasEnabled && !user.enabled) {
-      user.tokensInvalidBefore = user.updatedAt;
-    }
     if (password !== undefined) {
       this.assertPasswordAcceptable(password, user.username);
       user.passwordHash = await hashPassword(password);
+    }
+    Object.assign(user, profile, { updatedAt: new Date() });
+    // ASVS V7.4: disabling the account or setting a new password ends every session and token
+    // issued before this instant (sessions and tokens compare their start with it).
+    if ((wasEnabled && !user.enabled) || password !== undefined) {
+      user.tokensInvalidBefore = user.updatedAt;
     }
     return this.saveUnique(user);
   }

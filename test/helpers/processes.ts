@@ -75,7 +75,7 @@ export async function startServer(
   });
   const output = collect(child);
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://${env.HOST ?? '127.0.0.1'}:${port}`;
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline && child.exitCode === null) {
     const ready = await fetch(`${baseUrl}/health/ready`).then(
