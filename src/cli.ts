@@ -59,7 +59,7 @@ const commands: Record<string, Command> = {
       'clients:create --client_name NAME [--redirect_uris URI]... [--grant_types G]... [--scope S]\n' +
       '      [--token_endpoint_auth_method M] [--access_token_format opaque|jwt] [--allowed_origins O]...\n' +
       '      [--require_pkce true|false] [--skip_consent true|false] [--introspection_allowed true|false]\n' +
-      '      [--enabled true|false]',
+      '      [--enabled true|false] [--id_token_signed_response_alg RS256|ES256]',
     options: {
       client_name: single,
       redirect_uris: multiple,
@@ -72,6 +72,7 @@ const commands: Record<string, Command> = {
       skip_consent: single,
       introspection_allowed: single,
       enabled: single,
+      id_token_signed_response_alg: single,
     },
     run: async (app, values) => {
       const body = await validateInput(CreateClientDto, parseBooleans(values));

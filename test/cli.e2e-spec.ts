@@ -111,6 +111,7 @@ describe('operator CLI', () => {
       token_endpoint_auth_method: 'client_secret_basic',
       access_token_format: 'opaque',
       require_pkce: false,
+      id_token_signed_response_alg: 'RS256',
       allowed_origins: [],
       skip_consent: false,
       introspection_allowed: false,

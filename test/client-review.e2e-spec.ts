@@ -76,6 +76,7 @@ describe('client review', () => {
           scope: 'profile',
           skip_consent: false,
           require_pkce: true,
+          id_token_signed_response_alg: 'RS256',
         }),
       ]);
       const all = await request(t.server).get('/admin/clients').set(adminAuth).expect(200);

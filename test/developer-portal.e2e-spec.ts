@@ -105,6 +105,7 @@ describe('developer portal', () => {
         token_endpoint_auth_method: 'client_secret_basic',
         allowed_origins: [],
         require_pkce: true,
+        id_token_signed_response_alg: 'RS256',
         skip_consent: false,
         introspection_allowed: false,
         status: 'pending',

@@ -7,6 +7,7 @@ import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { GrantsOf } from '../common/grants';
 import { Env } from '../config/env.validation';
 import { AuthorizationCode } from './authorization-code.entity';
+import { SignInContext } from './openid-request';
 import { codeVerifierProblem } from './pkce';
 import { tokenRedirectUriProblem } from './redirect-uri';
 
@@ -16,6 +17,8 @@ export type CodeGrant = {
   redirectUri: string;
   scope: string[];
   codeChallenge: string | null;
+  // OpenID requests: what the ID tokens will say of the sign-in.
+  signIn?: SignInContext | null;
 };
 
 // Whose grants: every user's of a client, or one user's. Never pass `userId: undefined`: leave it
@@ -38,6 +41,7 @@ export type RedeemedGrant = {
   userId: string;
   scope: string[];
   issuedAt: Date;
+  signIn: SignInContext | null;
 };
 
 export type CodeExchange =
@@ -71,6 +75,7 @@ export class AuthorizationCodesService {
       scope: grant.scope.join(' '),
       codeChallenge: grant.codeChallenge,
       codeChallengeMethod: grant.codeChallenge ? 'S256' : null,
+      authentication: grant.signIn ? JSON.stringify(grant.signIn) : null,
       familyId: randomUUID(),
       expiresAt: new Date(now.getTime() + this.ttlMs),
       consumedAt: null,
@@ -113,6 +118,7 @@ export class AuthorizationCodesService {
         userId: row.userId,
         scope: row.scope.split(' '),
         issuedAt: row.createdAt,
+        signIn: row.authentication ? (JSON.parse(row.authentication) as SignInContext) : null,
       },
     };
   }

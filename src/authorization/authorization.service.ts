@@ -14,6 +14,7 @@ import { AuthorizationCodesService } from './authorization-codes.service';
 import { AuthorizationRequest, validateAuthorizationRequest } from './authorization-request';
 import { ConsentsService } from '../consents/consents.service';
 import { addPending, findPending, PendingAuthorization, takePending } from './pending-requests';
+import { OpenIdRequest, SignInContext } from './openid-request';
 import { resolveRedirectUri } from './redirect-uri';
 
 export const consentPath = (requestId: string) => `/consent?request=${requestId}`;
@@ -64,7 +65,7 @@ export class AuthorizationService {
     const request = validateAuthorizationRequest(client, redirectUri, params);
     const user = await this.sessions.signedInUser(session);
     if (user && (await this.consentGiven(user, client, request.scope))) {
-      return this.issueCode(request, user);
+      return this.issueCode(request, user, session);
     }
     // Signed out: sign in, then come back to this request. Signed in: ask for consent.
     const pending = addPending(session, request);
@@ -90,7 +91,7 @@ export class AuthorizationService {
     if (found && (await this.consentGiven(user, found.client, found.pending.scope))) {
       takePending(session, found.pending.id);
       await this.sessions.save(session);
-      return this.issueCode(found.pending, user);
+      return this.issueCode(found.pending, user, session);
     }
     await this.sessions.save(session);
     if (found) {
@@ -138,7 +139,7 @@ export class AuthorizationService {
       });
     }
     await this.consents.remember(userActor(user.id, ip), user.id, pending.clientId, pending.scope);
-    return this.issueCode(pending, user);
+    return this.issueCode(pending, user, session);
   }
 
   // A pending request of this session whose client is still usable.
@@ -172,8 +173,28 @@ export class AuthorizationService {
     return client.skipConsent || this.consents.covers(user.id, client.clientId, scope);
   }
 
-  private async issueCode(request: AuthorizationRequest, user: User): Promise<string> {
-    const code = await this.codes.issue({ ...request, userId: user.id });
+  private async issueCode(
+    request: AuthorizationRequest,
+    user: User,
+    session: BrowserSession,
+  ): Promise<string> {
+    const code = await this.codes.issue({
+      ...request,
+      userId: user.id,
+      signIn: request.openid && signInContext(request.openid, session),
+    });
     return appendQuery(request.redirectUri, { code, state: request.state, iss: this.issuer });
   }
+}
+
+// OpenID Connect Core §2: the sign-in this session holds, for the ID tokens of the code.
+function signInContext(request: OpenIdRequest, session: BrowserSession): SignInContext {
+  return {
+    nonce: request.nonce,
+    authTime: session.data.authTime ?? Math.floor(Date.now() / 1000),
+    sid: session.data.sid ?? null,
+    // RFC 8176 §2: a password (the only way to sign in here).
+    amr: ['pwd'],
+    claims: request.claims,
+  };
 }

@@ -23,6 +23,9 @@ export interface SessionFeatures {}
 export type SessionData = SessionFeatures & {
   csrfToken: string;
   authTime?: number;
+  // OpenID Connect: the id of this sign-in as relying parties see it (the `sid` claim), never the
+  // cookie's.
+  sid?: string;
   // The signed-in page to show after login when there is nothing else to resume (SignedInGuard):
   // a path of ours from the route's declaration, never a URL from the request.
   returnTo?: string;
@@ -134,6 +137,7 @@ export class SessionService {
       ...session.data,
       csrfToken: signedIn.data.csrfToken,
       authTime: Math.floor(Date.now() / 1000),
+      sid: generateOpaqueSecret(16),
     };
     await this.save(signedIn);
     return signedIn;

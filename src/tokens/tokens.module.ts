@@ -13,6 +13,7 @@ import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { TokenIssuer } from './token-issuer.service';
+import { TokenResponseExtensions } from './token-response-extensions';
 import { TokenOwners } from './token-owners.service';
 import { TokensController } from './tokens.controller';
 import { IntrospectionController } from './introspection.controller';
@@ -56,7 +57,8 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     RefreshTokenGrant,
     SigningKeysService,
     JwtAccessTokens,
+    TokenResponseExtensions,
   ],
-  exports: [AccessTokensService, RevocationService],
+  exports: [AccessTokensService, RevocationService, TokenResponseExtensions, SigningKeysService],
 })
 export class TokensModule {}

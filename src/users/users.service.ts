@@ -1,12 +1,17 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { ValidationFailedException } from '../common/validation';
 import { isUniqueViolation } from '../common/database-errors';
 import { SINGLE_STATEMENT } from '../database/transactions';
-import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
+import {
+  CreateUserDto,
+  mergeStandardClaims,
+  STANDARD_CLAIM_FIELDS,
+  UpdateUserDto,
+} from './dto/user.dto';
 import { hashPassword, passwordProblems } from './password';
 import { User } from './user.entity';
 import { normalizeUsername } from './username';
@@ -24,6 +29,7 @@ export class UsersService {
       email: input.email ?? null,
       name: input.name ?? null,
       passwordHash: await hashPassword(input.password),
+      standardClaims: mergeStandardClaims(null, input),
       role: input.role ?? 'user',
       enabled: input.enabled ?? true,
       tokensInvalidBefore: null,
@@ -49,8 +55,9 @@ export class UsersService {
     return user;
   }
 
-  findById(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id });
+  // Inside a transaction, pass its manager (a second pooled connection could exhaust the pool).
+  findById(id: string, manager?: EntityManager): Promise<User | null> {
+    return (manager?.getRepository(User) ?? this.users).findOneBy({ id });
   }
 
   findEnabledById(id: string): Promise<User | null> {
@@ -66,9 +73,17 @@ export class UsersService {
 
   async update(id: string, changes: UpdateUserDto): Promise<User> {
     const user = await this.get(id);
-    const { password, ...profile } = changes;
+    const { password, ...fields } = changes;
+    const profile = Object.fromEntries(
+      Object.entries(fields).filter(
+        ([name]) => !(STANDARD_CLAIM_FIELDS as readonly string[]).includes(name),
+      ),
+    );
     const wasEnabled = user.enabled;
-    Object.assign(user, profile, { updatedAt: new Date() });
+    Object.assign(user, profile, {
+      standardClaims: mergeStandardClaims(user.standardClaims, changes),
+      updatedAt: new Date(),
+    });
     if (wasEnabled && !user.enabled) {
       user.tokensInvalidBefore = user.updatedAt;
     }
