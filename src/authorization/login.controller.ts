@@ -33,8 +33,8 @@ export class LoginController {
     @Res() response: HttpResponse,
   ): Promise<void> {
     const user = await this.sessions.signedInUser(session);
-    if (!user) {
-      await this.loginPage.render(session, response);
+    if (!user || (await this.authorization.signInRequested(session))) {
+      await this.loginPage.render(session, response, 200, null, user?.username ?? '');
       return;
     }
     this.pages.render(response, 200, 'signed-in', {

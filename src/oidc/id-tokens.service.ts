@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { SignJWT } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
+import { IdTokenHints } from '../authorization/id-token-hints';
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { OPENID_SCOPE } from '../common/scope';
@@ -35,6 +36,7 @@ export class IdTokensService implements OnModuleInit {
     private readonly grants: OidcGrantsService,
     private readonly users: UsersService,
     private readonly keys: SigningKeysService,
+    private readonly hints: IdTokenHints,
     config: ConfigService<Env, true>,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
@@ -44,6 +46,36 @@ export class IdTokensService implements OnModuleInit {
 
   onModuleInit(): void {
     this.extensions.register((manager, issued) => this.idTokenFor(manager, issued));
+    this.hints.register((hint, clientId) => this.subjectOf(hint, clientId));
+  }
+
+  // The sub of an ID token this server signed for `clientId`, with a published key and the
+  // algorithm registered for it, not expired; null for anything else.
+  async subjectOf(idToken: string, clientId: string): Promise<string | null> {
+    let kid: unknown;
+    try {
+      kid = decodeProtectedHeader(idToken).kid;
+    } catch {
+      return null;
+    }
+    const key = typeof kid === 'string' ? await this.keys.verificationKey(kid) : null;
+    if (!key) {
+      return null;
+    }
+    try {
+      const { payload } = await jwtVerify(idToken, key.key, {
+        algorithms: [key.alg],
+        issuer: this.issuer,
+        audience: clientId,
+        requiredClaims: ['sub', 'iat', 'exp'],
+      });
+      return typeof payload.sub === 'string' ? payload.sub : null;
+    } catch (error) {
+      if (error instanceof errors.JOSEError) {
+        return null;
+      }
+      throw error;
+    }
   }
 
   private async idTokenFor(

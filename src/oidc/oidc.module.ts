@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthorizationModule } from '../authorization/authorization.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 import { DiscoveryController } from './discovery.controller';
@@ -12,7 +13,7 @@ import { UserinfoService } from './userinfo.service';
 // OpenID Connect on top of the OAuth server: discovery, ID tokens (plugged into the token
 // endpoint's answers), userinfo. Nothing imports this module.
 @Module({
-  imports: [TypeOrmModule.forFeature([OidcGrant]), TokensModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([OidcGrant]), AuthorizationModule, TokensModule, UsersModule],
   controllers: [DiscoveryController, UserinfoController],
   providers: [OidcGrantsService, IdTokensService, UserinfoService],
 })
