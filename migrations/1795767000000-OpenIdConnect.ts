@@ -41,6 +41,17 @@ export class OpenIdConnect1795767000000 implements MigrationInterface {
         default: "'RS256'",
       }),
     );
+    // RP-Initiated Logout 1.0 §3.1 and Back-Channel Logout 1.0 §2.2 client metadata.
+    await queryRunner.addColumns('clients', [
+      new TableColumn(text('post_logout_redirect_uris', true)),
+      new TableColumn(varchar('backchannel_logout_uri', 2000, true, true)),
+      new TableColumn({
+        name: 'backchannel_logout_session_required',
+        type: 'boolean',
+        default: false,
+      }),
+    ]);
+    await queryRunner.query(`UPDATE clients SET post_logout_redirect_uris = '[]'`);
     await queryRunner.addColumn('users', new TableColumn(text('standard_claims', false)));
 
     await queryRunner.createTable(
@@ -82,7 +93,12 @@ export class OpenIdConnect1795767000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropTable('oidc_grants');
     await queryRunner.dropColumn('users', 'standard_claims');
-    await queryRunner.dropColumn('clients', 'id_token_signed_response_alg');
+    await queryRunner.dropColumns('clients', [
+      'id_token_signed_response_alg',
+      'post_logout_redirect_uris',
+      'backchannel_logout_uri',
+      'backchannel_logout_session_required',
+    ]);
     await queryRunner.dropColumn('authorization_codes', 'authentication');
   }
 }

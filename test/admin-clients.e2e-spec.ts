@@ -101,6 +101,9 @@ describe('admin clients', () => {
         access_token_format: 'opaque',
         require_pkce: true,
         id_token_signed_response_alg: 'RS256',
+        post_logout_redirect_uris: [],
+        backchannel_logout_uri: null,
+        backchannel_logout_session_required: false,
         allowed_origins: [],
         skip_consent: false,
         introspection_allowed: false,
@@ -140,6 +143,9 @@ describe('admin clients', () => {
         access_token_format: 'jwt',
         require_pkce: true,
         id_token_signed_response_alg: 'RS256',
+        post_logout_redirect_uris: [],
+        backchannel_logout_uri: null,
+        backchannel_logout_session_required: false,
       });
     });
 

@@ -37,6 +37,7 @@ describe('OpenID Connect Config OP', () => {
       introspection_endpoint: `${OIDC_ISSUER}/oauth/introspect`,
       jwks_uri: `${OIDC_ISSUER}/oauth/jwks`,
       userinfo_endpoint: `${OIDC_ISSUER}/oauth/userinfo`,
+      end_session_endpoint: `${OIDC_ISSUER}/oauth/logout`,
       scopes_supported: [
         'openid',
         'profile',

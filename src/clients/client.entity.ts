@@ -51,6 +51,17 @@ export class Client {
   @Column({ type: 'varchar', length: 16 })
   idTokenSignedResponseAlg!: IdTokenSigningAlg;
 
+  // OpenID Connect RP-Initiated Logout 1.0 §3.1: where a logout may return, matched exactly.
+  @Column({ type: 'simple-json' })
+  postLogoutRedirectUris!: string[];
+
+  // OpenID Connect Back-Channel Logout 1.0 §2.2
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  backchannelLogoutUri!: string | null;
+
+  @Column({ type: 'boolean' })
+  backchannelLogoutSessionRequired!: boolean;
+
   @Column({ type: 'simple-json' })
   allowedOrigins!: string[];
 

@@ -12,6 +12,7 @@ export function openIdConfiguration(issuer: string): Record<string, unknown> {
   return {
     ...authorizationServerMetadata(issuer),
     userinfo_endpoint: `${issuer}/oauth/userinfo`,
+    end_session_endpoint: `${issuer}/oauth/logout`,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ID_TOKEN_SIGNING_ALGS,
     userinfo_signing_alg_values_supported: [],

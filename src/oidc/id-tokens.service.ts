@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, errors, JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { IdTokenHints } from '../authorization/id-token-hints';
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -49,9 +49,19 @@ export class IdTokensService implements OnModuleInit {
     this.hints.register((hint, clientId) => this.subjectOf(hint, clientId));
   }
 
-  // The sub of an ID token this server signed for `clientId`, with a published key and the
-  // algorithm registered for it, not expired; null for anything else.
+  // The sub of an ID token this server signed for `clientId`, not expired; null for anything else.
   async subjectOf(idToken: string, clientId: string): Promise<string | null> {
+    const payload = await this.verify(idToken, { audience: clientId, allowExpired: false });
+    return typeof payload?.sub === 'string' ? payload.sub : null;
+  }
+
+  // The claims of an ID token this server signed, with a published key and the algorithm
+  // registered for it; null for anything else. `allowExpired`: RP-Initiated Logout 1.0 §2 accepts
+  // an expired ID token as the hint of a logout.
+  async verify(
+    idToken: string,
+    options: { audience?: string; allowExpired: boolean },
+  ): Promise<JWTPayload | null> {
     let kid: unknown;
     try {
       kid = decodeProtectedHeader(idToken).kid;
@@ -65,11 +75,14 @@ export class IdTokensService implements OnModuleInit {
     try {
       const { payload } = await jwtVerify(idToken, key.key, {
         algorithms: [key.alg],
+        typ: 'JWT',
         issuer: this.issuer,
-        audience: clientId,
-        requiredClaims: ['sub', 'iat', 'exp'],
+        audience: options.audience,
+        requiredClaims: ['sub', 'aud', 'iat', 'exp'],
+        // Expiry is checked against the start of time when an expired token is acceptable.
+        ...(options.allowExpired ? { currentDate: new Date(0) } : {}),
       });
-      return typeof payload.sub === 'string' ? payload.sub : null;
+      return typeof payload.sub === 'string' && typeof payload.aud === 'string' ? payload : null;
     } catch (error) {
       if (error instanceof errors.JOSEError) {
         return null;
