@@ -88,9 +88,39 @@ export class OpenIdConnect1795767000000 implements MigrationInterface {
         ],
       }),
     );
+    await queryRunner.createTable(
+      new Table({
+        name: 'backchannel_logouts',
+        columns: [
+          { ...varchar('id', 36, true, false), isPrimary: true },
+          varchar('client_id', 64, true, false),
+          { name: 'logout_token', type: 'text', ...charset(true) },
+          varchar('status', 16, true, false),
+          { name: 'attempts', type: 'int' },
+          { name: 'next_attempt_at', type: 'datetime', precision: 3 },
+          { name: 'lease_until', type: 'datetime', precision: 3, isNullable: true },
+          varchar('last_error', 500, false, true),
+          { name: 'created_at', type: 'datetime', precision: 3 },
+          { name: 'delivered_at', type: 'datetime', precision: 3, isNullable: true },
+        ],
+        indices: [
+          { name: 'ix_backchannel_logouts_due', columnNames: ['status', 'next_attempt_at'] },
+          { name: 'ix_backchannel_logouts_created_at', columnNames: ['created_at'] },
+        ],
+        foreignKeys: [
+          new TableForeignKey({
+            columnNames: ['client_id'],
+            referencedTableName: 'clients',
+            referencedColumnNames: ['client_id'],
+            onDelete: 'CASCADE',
+          }),
+        ],
+      }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('backchannel_logouts');
     await queryRunner.dropTable('oidc_grants');
     await queryRunner.dropColumn('users', 'standard_claims');
     await queryRunner.dropColumns('clients', [

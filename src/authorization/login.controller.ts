@@ -71,7 +71,7 @@ export class LoginController {
     @PageSession() session: BrowserSession,
     @Res() response: HttpResponse,
   ): Promise<void> {
-    await this.sessions.destroy(session);
+    await this.sessions.signOut(session);
     this.sessionCookie.clear(response);
     seeOther(response, SIGN_IN_PATH);
   }

@@ -36,8 +36,8 @@ export function openIdConfiguration(issuer: string): Record<string, unknown> {
     require_request_uri_registration: false,
     display_values_supported: ['page', 'popup', 'touch', 'wap'],
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
-    backchannel_logout_supported: false,
-    backchannel_logout_session_supported: false,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
   };
 }
 

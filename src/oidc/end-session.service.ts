@@ -119,7 +119,7 @@ export class EndSessionService {
   // The browser session ends: its row is deleted, so the cookie opens nothing any more.
   private async end(session: BrowserSession): Promise<void> {
     if (session.version !== null) {
-      await this.sessions.destroy(session);
+      await this.sessions.signOut(session);
     }
   }
 

@@ -50,6 +50,14 @@ export class OidcGrantsService {
     return signIn;
   }
 
+  // The clients a browser session signed into (Back-Channel Logout §2.5).
+  async clientsOfSession(manager: EntityManager, sid: string): Promise<string[]> {
+    const rows = await manager
+      .getRepository(OidcGrant)
+      .find({ where: { sid }, select: ['clientId'] });
+    return [...new Set(rows.map((row) => row.clientId))];
+  }
+
   async find(familyId: string): Promise<GrantSignIn | null> {
     const row = await this.grants.findOneBy({ familyId });
     return row && signInOf(row);

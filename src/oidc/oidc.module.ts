@@ -6,6 +6,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthorizationModule } from '../authorization/authorization.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
+import { BackchannelLogout } from './backchannel-logout.entity';
+import { BackchannelLogoutService } from './backchannel-logout.service';
+import { BackchannelLogoutsController } from './backchannel-logouts.controller';
 import { DiscoveryController } from './discovery.controller';
 import { EndSessionController } from './end-session.controller';
 import { EndSessionService } from './end-session.service';
@@ -16,18 +19,29 @@ import { UserinfoController } from './userinfo.controller';
 import { UserinfoService } from './userinfo.service';
 
 // OpenID Connect on top of the OAuth server: discovery, ID tokens (plugged into the token
-// endpoint's answers), userinfo, RP-initiated logout. Nothing imports this module.
+// endpoint's answers), userinfo, RP-initiated and back-channel logout. Nothing imports this module.
 @Module({
   imports: [
-    TypeOrmModule.forFeature([OidcGrant]),
+    TypeOrmModule.forFeature([OidcGrant, BackchannelLogout]),
     AuthorizationModule,
     TokensModule,
     UsersModule,
     ClientsModule,
     PagesModule,
   ],
-  controllers: [DiscoveryController, UserinfoController, EndSessionController],
-  providers: [OidcGrantsService, IdTokensService, UserinfoService, EndSessionService],
+  controllers: [
+    DiscoveryController,
+    UserinfoController,
+    EndSessionController,
+    BackchannelLogoutsController,
+  ],
+  providers: [
+    OidcGrantsService,
+    IdTokensService,
+    UserinfoService,
+    EndSessionService,
+    BackchannelLogoutService,
+  ],
 })
 export class OidcModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
