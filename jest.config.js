@@ -2,10 +2,11 @@
 // (mysql://user:pass@host:port/anydb: each test file creates and drops its own database), the same
 // e2e suite on MySQL.
 // jose (used by the server), content-disposition (by @fastify/static, which serves the API docs'
-// assets) and oauth4webapi (used by the strict-client suite) ship only ES modules, which Jest's
+// assets), oauth4webapi (the strict-client suite) and openid-client (the OpenID RP suite) ship only
+// ES modules, which Jest's
 // CommonJS runtime cannot load: test/helpers/esm-to-commonjs.js compiles them. (Node itself loads
 // them with require(), from Node 20.19.)
-const ESM_PACKAGES = ['jose', 'oauth4webapi', 'content-disposition'];
+const ESM_PACKAGES = ['jose', 'oauth4webapi', 'openid-client', 'content-disposition'];
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   '^.+\\.js$': '<rootDir>/test/helpers/esm-to-commonjs.js',
