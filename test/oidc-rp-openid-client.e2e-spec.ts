@@ -44,7 +44,7 @@ describe('RP interop: openid-client (server-side app)', () => {
       post_logout_redirect_uris: [SIGNED_OUT],
       scope: 'profile email',
     });
-    config = await client.discovery(issuer, id, undefined, client.ClientSecretBasic(secret!), {
+    config = await client.discovery(issuer, id, undefined, client.ClientSecretBasic(secret), {
       [client.customFetch]: trustingFetch.fetch,
     });
   });
