@@ -4,7 +4,12 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createUser, STRONG_PASSWORD } from './factories';
 import { Browser } from './helpers/browser';
-import { ClientCredentials, registerClient } from './helpers/oauth';
+import {
+  ClientCredentials,
+  passwordTokens,
+  registerClient,
+  registerTrustedClient,
+} from './helpers/oauth';
 import { exchangeOpenIdCode, OIDC_ISSUER, openIdCode } from './helpers/oidc';
 import { adminAuth, createTestApp, TestApp } from './helpers/test-app';
 
@@ -198,6 +203,28 @@ describe('OpenID Connect Back-Channel Logout OP', () => {
       ({ body }) => decodeJwt(new URLSearchParams(body).get('logout_token')!).aud,
     );
     expect(audiences).not.toContain(silent.id);
+  });
+
+  it('should notify the client when the user revokes it on /account/apps', async () => {
+    const { idToken } = await signedIn();
+    const sid = decodeJwt(idToken).sid;
+    const settings = await registerTrustedClient(t.server, { scope: 'account' });
+    const { access_token } = await passwordTokens(t.server, settings, { scope: 'account' });
+    await request(t.server)
+      .delete(`/api/account/apps/${client.id}`)
+      .auth(access_token, { type: 'bearer' })
+      .expect(204);
+    // Only this session's token counts: an earlier test's retried delivery may arrive too.
+    const tokens = () =>
+      receiver.received.map(({ body }) =>
+        decodeJwt(new URLSearchParams(body).get('logout_token')!),
+      );
+    await until(() => tokens().some((token) => token.sid === sid));
+    expect(tokens().find((token) => token.sid === sid)).toMatchObject({
+      aud: client.id,
+      sub: aliceId,
+      events: { [EVENT]: {} },
+    });
   });
 
   it('should validate backchannel_logout_uri like a redirect URI', async () => {

@@ -7,6 +7,7 @@ import { EntityManager, IsNull, LessThan, LessThanOrEqual, Repository } from 'ty
 import { ClientsService } from '../clients/clients.service';
 import { Env } from '../config/env.validation';
 import { BrowserSession, SessionService } from '../pages/session.service';
+import { RevocationService } from '../tokens/revocation.service';
 import { SigningKeysService } from '../tokens/signing-keys/signing-keys.service';
 import { BackchannelLogout } from './backchannel-logout.entity';
 import { OidcGrantsService } from './oidc-grants.service';
@@ -45,6 +46,7 @@ export class BackchannelLogoutService implements OnApplicationBootstrap, OnModul
     private readonly clients: ClientsService,
     private readonly keys: SigningKeysService,
     private readonly sessions: SessionService,
+    private readonly revocation: RevocationService,
     config: ConfigService<Env, true>,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
@@ -52,6 +54,12 @@ export class BackchannelLogoutService implements OnApplicationBootstrap, OnModul
 
   onApplicationBootstrap(): void {
     this.sessions.onSessionEnd((manager, session) => this.enqueue(manager, session));
+    // A user revoking an app (or an operator rejecting it) logs the user out of it.
+    this.revocation.onGrantsRevoked(async (manager, grants) => {
+      for (const { userId, sid } of await this.grants.sessionsOf(manager, grants)) {
+        await this.enqueueFor(manager, [grants.clientId], userId, sid);
+      }
+    });
     this.timer = setInterval(() => this.deliverSoon(), POLL_MS);
     this.timer.unref();
   }
@@ -74,8 +82,17 @@ export class BackchannelLogoutService implements OnApplicationBootstrap, OnModul
     if (!sid || !sub) {
       return;
     }
+    await this.enqueueFor(manager, await this.grants.clientsOfSession(manager, sid), sub, sid);
+  }
+
+  private async enqueueFor(
+    manager: EntityManager,
+    clientIds: string[],
+    sub: string,
+    sid: string,
+  ): Promise<void> {
     const now = new Date();
-    for (const clientId of await this.grants.clientsOfSession(manager, sid)) {
+    for (const clientId of clientIds) {
       const client = await this.clients.find(clientId);
       if (!client?.backchannelLogoutUri) {
         continue;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { RequestedClaims, SignInContext } from '../authorization/openid-request';
 import { IssuedGrant } from '../tokens/token-response-extensions';
 import { OidcGrant } from './oidc-grant.entity';
@@ -56,6 +56,19 @@ export class OidcGrantsService {
       .getRepository(OidcGrant)
       .find({ where: { sid }, select: ['clientId'] });
     return [...new Set(rows.map((row) => row.clientId))];
+  }
+
+  // The browser sessions (user and sid) in which these grants were given.
+  async sessionsOf(
+    manager: EntityManager,
+    grants: { clientId: string; userId?: string },
+  ): Promise<{ userId: string; sid: string }[]> {
+    const rows = await manager.getRepository(OidcGrant).find({
+      where: { clientId: grants.clientId, userId: grants.userId, sid: Not(IsNull()) },
+      select: ['userId', 'sid'],
+    });
+    const unique = new Map(rows.map((row) => [`${row.userId} ${row.sid}`, row]));
+    return [...unique.values()].map((row) => ({ userId: row.userId, sid: row.sid as string }));
   }
 
   async find(familyId: string): Promise<GrantSignIn | null> {
