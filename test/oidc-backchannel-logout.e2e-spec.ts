@@ -227,6 +227,30 @@ describe('OpenID Connect Back-Channel Logout OP', () => {
     });
   });
 
+  it('should notify the client when an operator disables the user', async () => {
+    const { idToken } = await signedIn();
+    const sid = decodeJwt(idToken).sid;
+    await request(t.server)
+      .patch(`/admin/users/${aliceId}`)
+      .set(adminAuth)
+      .send({ enabled: false })
+      .expect(200);
+    const tokens = () =>
+      receiver.received.map(({ body }) =>
+        decodeJwt(new URLSearchParams(body).get('logout_token')!),
+      );
+    await until(() => tokens().some((token) => token.sid === sid));
+    expect(tokens().find((token) => token.sid === sid)).toMatchObject({
+      aud: client.id,
+      sub: aliceId,
+    });
+    await request(t.server)
+      .patch(`/admin/users/${aliceId}`)
+      .set(adminAuth)
+      .send({ enabled: true })
+      .expect(200);
+  });
+
   it('should validate backchannel_logout_uri like a redirect URI', async () => {
     const res = await request(t.server)
       .post('/admin/clients')

@@ -9,6 +9,7 @@ import { Env } from '../config/env.validation';
 import { BrowserSession, SessionService } from '../pages/session.service';
 import { RevocationService } from '../tokens/revocation.service';
 import { SigningKeysService } from '../tokens/signing-keys/signing-keys.service';
+import { UsersService } from '../users/users.service';
 import { BackchannelLogout } from './backchannel-logout.entity';
 import { OidcGrantsService } from './oidc-grants.service';
 
@@ -47,6 +48,7 @@ export class BackchannelLogoutService implements OnApplicationBootstrap, OnModul
     private readonly keys: SigningKeysService,
     private readonly sessions: SessionService,
     private readonly revocation: RevocationService,
+    private readonly users: UsersService,
     config: ConfigService<Env, true>,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
@@ -55,11 +57,9 @@ export class BackchannelLogoutService implements OnApplicationBootstrap, OnModul
   onApplicationBootstrap(): void {
     this.sessions.onSessionEnd((manager, session) => this.enqueue(manager, session));
     // A user revoking an app (or an operator rejecting it) logs the user out of it.
-    this.revocation.onGrantsRevoked(async (manager, grants) => {
-      for (const { userId, sid } of await this.grants.sessionsOf(manager, grants)) {
-        await this.enqueueFor(manager, [grants.clientId], userId, sid);
-      }
-    });
+    this.revocation.onGrantsRevoked((manager, grants) => this.enqueueForGrants(manager, grants));
+    // An operator disabling a user ends the user's sessions for every client.
+    this.users.onUserDisabled((userId) => this.enqueueForGrants(this.outbox.manager, { userId }));
     this.timer = setInterval(() => this.deliverSoon(), POLL_MS);
     this.timer.unref();
   }
@@ -83,6 +83,15 @@ export class BackchannelLogoutService implements OnApplicationBootstrap, OnModul
       return;
     }
     await this.enqueueFor(manager, await this.grants.clientsOfSession(manager, sid), sub, sid);
+  }
+
+  private async enqueueForGrants(
+    manager: EntityManager,
+    grants: { clientId?: string; userId?: string },
+  ): Promise<void> {
+    for (const { clientId, userId, sid } of await this.grants.sessionsOf(manager, grants)) {
+      await this.enqueueFor(manager, [clientId], userId, sid);
+    }
   }
 
   private async enqueueFor(

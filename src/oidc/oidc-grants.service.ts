@@ -58,17 +58,21 @@ export class OidcGrantsService {
     return [...new Set(rows.map((row) => row.clientId))];
   }
 
-  // The browser sessions (user and sid) in which these grants were given.
+  // The browser sessions (client, user and sid) in which these grants were given.
   async sessionsOf(
     manager: EntityManager,
-    grants: { clientId: string; userId?: string },
-  ): Promise<{ userId: string; sid: string }[]> {
+    grants: { clientId?: string; userId?: string },
+  ): Promise<{ clientId: string; userId: string; sid: string }[]> {
     const rows = await manager.getRepository(OidcGrant).find({
       where: { clientId: grants.clientId, userId: grants.userId, sid: Not(IsNull()) },
-      select: ['userId', 'sid'],
+      select: ['clientId', 'userId', 'sid'],
     });
-    const unique = new Map(rows.map((row) => [`${row.userId} ${row.sid}`, row]));
-    return [...unique.values()].map((row) => ({ userId: row.userId, sid: row.sid as string }));
+    const unique = new Map(rows.map((row) => [`${row.clientId} ${row.userId} ${row.sid}`, row]));
+    return [...unique.values()].map((row) => ({
+      clientId: row.clientId,
+      userId: row.userId,
+      sid: row.sid as string,
+    }));
   }
 
   async find(familyId: string): Promise<GrantSignIn | null> {

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
@@ -18,7 +18,16 @@ import { normalizeUsername } from './username';
 
 @Injectable()
 export class UsersService {
+  private readonly logger = new Logger('Users');
+  private readonly disabledListeners: ((userId: string) => Promise<void>)[] = [];
+
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  // Told after an account is disabled (OpenID Connect tells the clients it was signed into). A
+  // listener's failure is logged, never the operator's.
+  onUserDisabled(listener: (userId: string) => Promise<void>): void {
+    this.disabledListeners.push(listener);
+  }
 
   async create(input: CreateUserDto): Promise<User> {
     this.assertPasswordAcceptable(input.password, input.username);
@@ -91,7 +100,17 @@ export class UsersService {
       this.assertPasswordAcceptable(password, user.username);
       user.passwordHash = await hashPassword(password);
     }
-    return this.saveUnique(user);
+    const saved = await this.saveUnique(user);
+    if (wasEnabled && !saved.enabled) {
+      for (const listener of this.disabledListeners) {
+        await listener(saved.id).catch((error: unknown) =>
+          this.logger.error(
+            error instanceof Error ? (error.stack ?? error.message) : String(error),
+          ),
+        );
+      }
+    }
+    return saved;
   }
 
   async remove(id: string): Promise<void> {
