@@ -3,10 +3,11 @@
 // e2e suite on MySQL. When TEST_GALERA_URLS names the three nodes of a Galera cluster
 // (test/cluster/galera.sh start; .ci/run does this), the cluster suite runs on it too.
 // jose (used by the server), content-disposition (by @fastify/static, which serves the API docs'
-// assets) and oauth4webapi (used by the strict-client suite) ship only ES modules, which Jest's
+// assets), oauth4webapi (the strict-client suite) and openid-client (the OpenID RP suite) ship only
+// ES modules, which Jest's
 // CommonJS runtime cannot load: test/helpers/esm-to-commonjs.js compiles them. (Node itself loads
 // them with require(), from Node 20.19.)
-const ESM_PACKAGES = ['jose', 'oauth4webapi', 'content-disposition'];
+const ESM_PACKAGES = ['jose', 'oauth4webapi', 'openid-client', 'content-disposition'];
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   '^.+\\.js$': '<rootDir>/test/helpers/esm-to-commonjs.js',

@@ -14,6 +14,7 @@ import { validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
 import { DeveloperModule } from './developer/developer.module';
 import { developerScopesProblem } from './developer/developer-scopes';
+import { OidcModule } from './oidc/oidc.module';
 import { PagesModule } from './pages/pages.module';
 import { ProtectedApiModule } from './protected-api/protected-api.module';
 import { AccessGuard } from './tokens/access.guard';
@@ -28,7 +29,9 @@ export type AppModuleOptions = {
 // Routes that browser apps call from their own origin (never /oauth/authorize or the pages).
 const CORS_ROUTES = [
   '.well-known/oauth-authorization-server',
+  '.well-known/openid-configuration',
   'oauth/jwks',
+  'oauth/userinfo',
   'oauth/token',
   'oauth/revoke',
   'api/*path',
@@ -62,6 +65,7 @@ export class AppModule implements NestModule {
         ProtectedApiModule,
         DeveloperModule,
         AccountModule,
+        OidcModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

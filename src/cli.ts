@@ -59,7 +59,9 @@ const commands: Record<string, Command> = {
       'clients:create --client_name NAME [--redirect_uris URI]... [--grant_types G]... [--scope S]\n' +
       '      [--token_endpoint_auth_method M] [--access_token_format opaque|jwt] [--allowed_origins O]...\n' +
       '      [--require_pkce true|false] [--skip_consent true|false] [--introspection_allowed true|false]\n' +
-      '      [--enabled true|false]',
+      '      [--enabled true|false] [--id_token_signed_response_alg RS256|ES256]\n' +
+      '      [--post_logout_redirect_uris URI]... [--backchannel_logout_uri URI]\n' +
+      '      [--backchannel_logout_session_required true|false]',
     options: {
       client_name: single,
       redirect_uris: multiple,
@@ -72,6 +74,10 @@ const commands: Record<string, Command> = {
       skip_consent: single,
       introspection_allowed: single,
       enabled: single,
+      id_token_signed_response_alg: single,
+      post_logout_redirect_uris: multiple,
+      backchannel_logout_uri: single,
+      backchannel_logout_session_required: single,
     },
     run: async (app, values) => {
       const body = await validateInput(CreateClientDto, parseBooleans(values));
@@ -183,7 +189,13 @@ function requiredString(values: Record<string, unknown>, name: string): string {
   return value;
 }
 
-const BOOLEAN_FLAGS = ['require_pkce', 'skip_consent', 'introspection_allowed', 'enabled'];
+const BOOLEAN_FLAGS = [
+  'require_pkce',
+  'skip_consent',
+  'introspection_allowed',
+  'enabled',
+  'backchannel_logout_session_required',
+];
 
 // `--require_pkce false` arrives as the string "false"; anything but true/false is left for the
 // validator to refuse.

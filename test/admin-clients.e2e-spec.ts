@@ -100,6 +100,10 @@ describe('admin clients', () => {
         token_endpoint_auth_method: 'client_secret_basic',
         access_token_format: 'opaque',
         require_pkce: true,
+        id_token_signed_response_alg: 'RS256',
+        post_logout_redirect_uris: [],
+        backchannel_logout_uri: null,
+        backchannel_logout_session_required: false,
         allowed_origins: [],
         skip_consent: false,
         introspection_allowed: false,
@@ -138,6 +142,10 @@ describe('admin clients', () => {
         allowed_origins: ['http://localhost:5173'],
         access_token_format: 'jwt',
         require_pkce: true,
+        id_token_signed_response_alg: 'RS256',
+        post_logout_redirect_uris: [],
+        backchannel_logout_uri: null,
+        backchannel_logout_session_required: false,
       });
     });
 

@@ -76,6 +76,10 @@ describe('client review', () => {
           scope: 'profile',
           skip_consent: false,
           require_pkce: true,
+          id_token_signed_response_alg: 'RS256',
+          post_logout_redirect_uris: [],
+          backchannel_logout_uri: null,
+          backchannel_logout_session_required: false,
         }),
       ]);
       const all = await request(t.server).get('/admin/clients').set(adminAuth).expect(200);

@@ -35,6 +35,10 @@ export class AuthorizationCode {
   @Column({ type: 'varchar', length: 36 })
   familyId!: string;
 
+  // OpenID requests: the sign-in behind the code (SignInContext as JSON); null otherwise.
+  @Column({ type: 'text', nullable: true })
+  authentication!: string | null;
+
   @Column({ type: 'datetime' })
   expiresAt!: Date;
 

@@ -8,6 +8,7 @@ import { GrantsOf } from '../common/grants';
 import { scopeList } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { AuthorizationCode } from './authorization-code.entity';
+import { SignInContext } from './openid-request';
 import { codeVerifierProblem } from './pkce';
 import { tokenRedirectUriProblem } from './redirect-uri';
 
@@ -18,6 +19,8 @@ export type CodeGrant = {
   redirectUriSent: boolean;
   scope: string[];
   codeChallenge: string | null;
+  // OpenID requests: what the ID tokens will say of the sign-in.
+  signIn?: SignInContext | null;
 };
 
 // Whose grants: every user's of a client, or one user's. Never pass `userId: undefined`: leave it
@@ -40,6 +43,7 @@ export type RedeemedGrant = {
   userId: string;
   scope: string[];
   issuedAt: Date;
+  signIn: SignInContext | null;
 };
 
 export type CodeExchange =
@@ -74,6 +78,7 @@ export class AuthorizationCodesService {
       scope: grant.scope.join(' '),
       codeChallenge: grant.codeChallenge,
       codeChallengeMethod: grant.codeChallenge ? 'S256' : null,
+      authentication: grant.signIn ? JSON.stringify(grant.signIn) : null,
       familyId: randomUUID(),
       expiresAt: new Date(now.getTime() + this.ttlMs),
       consumedAt: null,
@@ -116,6 +121,7 @@ export class AuthorizationCodesService {
         userId: row.userId,
         scope: row.scope.split(' '),
         issuedAt: row.createdAt,
+        signIn: row.authentication ? (JSON.parse(row.authentication) as SignInContext) : null,
       },
     };
   }

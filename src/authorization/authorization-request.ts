@@ -1,6 +1,7 @@
 import { OAuthError } from '../common/oauth-error';
 import { RawParams, readParam } from '../common/oauth-params';
-import { resolveScope, scopeList } from '../common/scope';
+import { OPENID_SCOPE, resolveRequestedScope } from '../common/scope';
+import { OpenIdRequest, readOpenIdRequest } from './openid-request';
 import { pkceRequestProblem } from './pkce';
 
 export type ClientForAuthorization = {
@@ -20,13 +21,15 @@ export type AuthorizationRequest = {
   scope: string[];
   state: string | null;
   codeChallenge: string | null;
+  // Set when the scope has openid (OpenID Connect Core §3.1.2.1).
+  openid: OpenIdRequest | null;
 };
 
 // The authorization request's checklist (RFC 6749 §4.1.1, RFC 7636 §4.3), in the order of
 // §4.1.2.1, once the client and its redirect URI are verified (redirect-uri.ts): every failure is
 // redirected to that URI with the state. 1. state is one value; 2. response_type is code (§3.1.1);
 // 3. the client may use the code grant (§4.1.2.1 unauthorized_client); 4. scope within the
-// client's (§3.3); 5. PKCE (pkce.ts).
+// client's (§3.3); 5. PKCE (pkce.ts); 6. with openid, the OpenID parameters (openid-request.ts).
 export function validateAuthorizationRequest(
   client: ClientForAuthorization,
   redirectUri: string,
@@ -61,7 +64,7 @@ export function validateAuthorizationRequest(
   if (!client.grantTypes.includes('authorization_code')) {
     throw fail('unauthorized_client', 'this client may not use the authorization code grant');
   }
-  const scope = resolveScope(read('scope'), scopeList(client.scope));
+  const scope = resolveRequestedScope(read('scope'), client.scope);
   if (typeof scope === 'string') {
     throw fail('invalid_scope', scope);
   }
@@ -82,5 +85,6 @@ export function validateAuthorizationRequest(
     scope,
     state,
     codeChallenge: codeChallenge ?? null,
+    openid: scope.includes(OPENID_SCOPE) ? readOpenIdRequest(read, fail) : null,
   };
 }

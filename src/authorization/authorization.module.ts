@@ -11,6 +11,7 @@ import { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { AuthorizationService } from './authorization.service';
 import { AuthorizeController } from './authorize.controller';
+import { IdTokenHints } from './id-token-hints';
 import { ConsentController } from './consent.controller';
 import { LocalStrategy } from './local.strategy';
 import { LoginController } from './login.controller';
@@ -43,8 +44,9 @@ const HOSTED_ROUTES = [
     LocalStrategy,
     LoginPage,
     LoginRejectedFilter,
+    IdTokenHints,
   ],
-  exports: [AuthorizationCodesService],
+  exports: [AuthorizationCodesService, IdTokenHints],
 })
 export class AuthorizationModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { userActor } from '../common/actor';
-import { OAuthError } from '../common/oauth-error';
+import { OAuthError, OAuthErrorCode } from '../common/oauth-error';
 import { RawParams, readParam } from '../common/oauth-params';
 import { appendQuery } from '../common/redirect-query';
 import { scopeList } from '../common/scope';
@@ -15,6 +15,8 @@ import { AuthorizationCodesService } from './authorization-codes.service';
 import { AuthorizationRequest, validateAuthorizationRequest } from './authorization-request';
 import { ConsentsService } from '../consents/consents.service';
 import { addPending, findPending, PendingAuthorization, takePending } from './pending-requests';
+import { IdTokenHints } from './id-token-hints';
+import { OpenIdRequest, SignInContext } from './openid-request';
 import { resolveRedirectUri } from './redirect-uri';
 
 export const consentPath = (requestId: string) => `/consent?request=${requestId}`;
@@ -78,6 +80,7 @@ export class AuthorizationService {
     private readonly consents: ConsentsService,
     private readonly codes: AuthorizationCodesService,
     private readonly sessions: SessionService,
+    private readonly hints: IdTokenHints,
     config: ConfigService<Env, true>,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
@@ -88,16 +91,43 @@ export class AuthorizationService {
     const redirectUri = resolveRedirectUri(client.redirectUris, readParam(params, 'redirect_uri'));
     const request = validateAuthorizationRequest(client, redirectUri, params);
     const user = await this.sessions.signedInUser(session);
-    if (user && (await this.consentGiven(user, client, request.scope))) {
-      return this.issueCode(request, user);
+    const mustSignIn = !user || (await this.needsFreshSignIn(request, user, session));
+    const consented =
+      user !== null &&
+      !request.openid?.prompt.includes('consent') &&
+      (await this.consentGiven(user, client, request.scope));
+    if (request.openid?.prompt.includes('none')) {
+      // OpenID Connect Core §3.1.2.6: never a page; the client learns what is missing.
+      if (mustSignIn) {
+        throw interactionError(request, 'login_required', 'the user must sign in');
+      }
+      if (!consented) {
+        throw interactionError(request, 'consent_required', 'the user must approve the request');
+      }
     }
-    // Signed out: sign in, then come back to this request. Signed in: ask for consent.
-    const pending = addPending(session, request);
-    if (!user) {
+    if (user && !mustSignIn && consented) {
+      return this.issueCode(request, user, session);
+    }
+    // Sign in (again), then come back to this request; or, signed in, ask for consent.
+    const pending = addPending(session, request, mustSignIn && user !== null);
+    if (mustSignIn) {
       session.data.resumeAfterLogin = pending.id;
     }
     await this.sessions.save(session);
-    return user ? consentPath(pending.id) : SIGN_IN_PATH;
+    return mustSignIn ? SIGN_IN_PATH : consentPath(pending.id);
+  }
+
+  // Whether the sign-in form must be shown to a signed-in user first: the pending login is one
+  // that asked to sign in again.
+  async signInRequested(session: BrowserSession): Promise<boolean> {
+    const found = await this.pendingWithClient(session, session.data.resumeAfterLogin);
+    return found?.pending.forceSignIn === true;
+  }
+
+  // The username the pending login's request suggests (login_hint), to prefill the form.
+  async loginHint(session: BrowserSession): Promise<string | null> {
+    const found = await this.pendingWithClient(session, session.data.resumeAfterLogin);
+    return found?.pending.openid?.loginHint ?? null;
   }
 
   // Where the browser goes right after sign-in: on with the request the login form was shown for
@@ -112,11 +142,15 @@ export class AuthorizationService {
     const { returnTo } = session.data;
     delete session.data.resumeAfterLogin;
     delete session.data.returnTo;
-    if (found && (await this.consentGiven(user, found.client, found.pending.scope))) {
+    if (
+      found &&
+      !found.pending.openid?.prompt.includes('consent') &&
+      (await this.consentGiven(user, found.client, found.pending.scope))
+    ) {
       assertStillRegistered(found.client, found.pending);
       takePending(session, found.pending.id);
       await this.sessions.save(session);
-      return this.issueCode(found.pending, user);
+      return this.issueCode(found.pending, user, session);
     }
     await this.sessions.save(session);
     if (found) {
@@ -165,7 +199,7 @@ export class AuthorizationService {
       });
     }
     await this.consents.remember(userActor(user.id, ip), user.id, pending.clientId, pending.scope);
-    return this.issueCode(pending, user);
+    return this.issueCode(pending, user, session);
   }
 
   // A pending request of this session whose client is still usable.
@@ -193,14 +227,77 @@ export class AuthorizationService {
     return client;
   }
 
+  // OpenID Connect Core §3.1.2.1: prompt=login and select_account sign in again, max_age bounds the
+  // age of the sign-in (0: always again), and a verified id_token_hint naming another user asks
+  // for that user's sign-in. A hint that does not verify is refused.
+  private async needsFreshSignIn(
+    request: AuthorizationRequest,
+    user: User,
+    session: BrowserSession,
+  ): Promise<boolean> {
+    const openid = request.openid;
+    if (!openid) {
+      return false;
+    }
+    if (openid.idTokenHint !== null) {
+      const subject = await this.hints.subjectOf(openid.idTokenHint, request.clientId);
+      if (subject === null) {
+        throw interactionError(
+          request,
+          'invalid_request',
+          'id_token_hint is not a valid ID token issued to this client',
+        );
+      }
+      if (subject !== user.id) {
+        return true;
+      }
+    }
+    if (openid.prompt.includes('login') || openid.prompt.includes('select_account')) {
+      return true;
+    }
+    const elapsed = Math.floor(Date.now() / 1000) - (session.data.authTime ?? 0);
+    return openid.maxAge !== null && (openid.maxAge === 0 || elapsed > openid.maxAge);
+  }
+
   // No consent page when the client is first-party (skip_consent) or the user already approved
   // every requested scope for it.
   private async consentGiven(user: User, client: Client, scope: string[]): Promise<boolean> {
     return client.skipConsent || this.consents.covers(user.id, client.clientId, scope);
   }
 
-  private async issueCode(request: AuthorizationRequest, user: User): Promise<string> {
-    const code = await this.codes.issue({ ...request, userId: user.id });
+  private async issueCode(
+    request: AuthorizationRequest,
+    user: User,
+    session: BrowserSession,
+  ): Promise<string> {
+    const code = await this.codes.issue({
+      ...request,
+      userId: user.id,
+      signIn: request.openid && signInContext(request.openid, session),
+    });
     return appendQuery(request.redirectUri, { code, state: request.state, iss: this.issuer });
   }
+}
+
+// OpenID Connect Core §2: the sign-in this session holds, for the ID tokens of the code.
+function signInContext(request: OpenIdRequest, session: BrowserSession): SignInContext {
+  return {
+    nonce: request.nonce,
+    authTime: session.data.authTime ?? Math.floor(Date.now() / 1000),
+    sid: session.data.sid ?? null,
+    // RFC 8176 §2: a password (the only way to sign in here).
+    amr: ['pwd'],
+    claims: request.claims,
+  };
+}
+
+// An error of a verified request, sent back to its redirect URI (RFC 6749 §4.1.2.1).
+function interactionError(
+  request: AuthorizationRequest,
+  code: OAuthErrorCode,
+  description: string,
+): OAuthError {
+  return new OAuthError(code, description, 400, {
+    redirect: { redirectUri: request.redirectUri, state: request.state },
+  });
 }

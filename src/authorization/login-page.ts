@@ -35,7 +35,7 @@ export class LoginPage {
       csrfToken: session.data.csrfToken,
       requestId: session.data.resumeAfterLogin ?? null,
       error,
-      username,
+      username: username || ((await this.authorization.loginHint(session)) ?? ''),
     });
   }
 

@@ -33,8 +33,8 @@ export class LoginController {
     @Res() response: HttpResponse,
   ): Promise<void> {
     const user = await this.sessions.signedInUser(session);
-    if (!user) {
-      await this.loginPage.render(session, response);
+    if (!user || (await this.authorization.signInRequested(session))) {
+      await this.loginPage.render(session, response, 200, null, user?.username ?? '');
       return;
     }
     this.pages.render(response, 200, 'signed-in', {
@@ -71,7 +71,7 @@ export class LoginController {
     @PageSession() session: BrowserSession,
     @Res() response: HttpResponse,
   ): Promise<void> {
-    await this.sessions.destroy(session);
+    await this.sessions.signOut(session);
     this.sessionCookie.clear(response);
     seeOther(response, SIGN_IN_PATH);
   }

@@ -4,7 +4,13 @@ import type { AuthorizationRequest } from './authorization-request';
 
 // A validated authorization request waiting in the browser's session for sign-in or consent. The
 // browser names it by id; what it asks for is read from here, never from a form.
-export type PendingAuthorization = AuthorizationRequest & { id: string; createdAt: number };
+// `forceSignIn`: the user must sign in again even though signed in (prompt=login, max_age, a hint
+// naming someone else).
+export type PendingAuthorization = AuthorizationRequest & {
+  id: string;
+  createdAt: number;
+  forceSignIn?: boolean;
+};
 
 declare module '../pages/session.service' {
   // Declaration merging needs an interface.
@@ -23,8 +29,14 @@ const MAX_PENDING = 5;
 export function addPending(
   session: BrowserSession,
   request: AuthorizationRequest,
+  forceSignIn = false,
 ): PendingAuthorization {
-  const pending = { ...request, id: generateOpaqueSecret(16), createdAt: Date.now() };
+  const pending = {
+    ...request,
+    id: generateOpaqueSecret(16),
+    createdAt: Date.now(),
+    ...(forceSignIn ? { forceSignIn } : {}),
+  };
   const kept = livePending(session)
     .sort((a, b) => b.createdAt - a.createdAt)
     .slice(0, MAX_PENDING - 1);

@@ -10,6 +10,9 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = [
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 export const ACCESS_TOKEN_FORMATS = ['opaque', 'jwt'] as const;
 export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];
+// OpenID Connect Dynamic Client Registration §2 id_token_signed_response_alg: never `none`.
+export const ID_TOKEN_SIGNING_ALGS = ['RS256', 'ES256'] as const;
+export type IdTokenSigningAlg = (typeof ID_TOKEN_SIGNING_ALGS)[number];
 // A developer's application starts pending; only an approved client can be used at the OAuth
 // endpoints (an operator's own clients are approved from the start).
 export const CLIENT_STATUSES = ['pending', 'approved', 'rejected'] as const;
@@ -44,6 +47,20 @@ export class Client {
 
   @Column({ type: 'boolean' })
   requirePkce!: boolean;
+
+  @Column({ type: 'varchar', length: 16 })
+  idTokenSignedResponseAlg!: IdTokenSigningAlg;
+
+  // OpenID Connect RP-Initiated Logout 1.0 §3.1: where a logout may return, matched exactly.
+  @Column({ type: 'simple-json' })
+  postLogoutRedirectUris!: string[];
+
+  // OpenID Connect Back-Channel Logout 1.0 §2.2
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  backchannelLogoutUri!: string | null;
+
+  @Column({ type: 'boolean' })
+  backchannelLogoutSessionRequired!: boolean;
 
   @Column({ type: 'simple-json' })
   allowedOrigins!: string[];

@@ -1,4 +1,4 @@
-// Error codes of RFC 6749 §4.1.2.1 and §5.2 and RFC 6750 §3.1.
+// Error codes of RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1 and OpenID Connect Core §3.1.2.6.
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -11,7 +11,12 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'server_error'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported';
 
 // Where an authorization endpoint error may be sent: only once client_id and redirect_uri are
 // verified (RFC 6749 §4.1.2.1). Without it the error is shown to the user instead.

@@ -1,4 +1,4 @@
-import { isWellFormedScope, resolveScope, scopeList } from './scope';
+import { isWellFormedScope, resolveRequestedScope, resolveScope, scopeList } from './scope';
 
 describe('isWellFormedScope', () => {
   it.each([
@@ -39,5 +39,16 @@ describe('resolveScope', () => {
     expect(resolveScope('admin', allowed, 'what was originally granted')).toBe(
       'scope exceeds what was originally granted',
     );
+  });
+});
+
+describe('resolveRequestedScope', () => {
+  it.each([
+    { requested: undefined, expected: ['profile', 'email'] },
+    { requested: 'openid', expected: ['openid'] },
+    { requested: 'openid email', expected: ['openid', 'email'] },
+    { requested: 'openid phone', expected: 'scope exceeds what this client may request' },
+  ])('should answer $expected when $requested is asked of "profile email"', (row) => {
+    expect(resolveRequestedScope(row.requested, 'profile email')).toEqual(row.expected);
   });
 });

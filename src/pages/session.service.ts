@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { inTransaction } from '../database/transactions';
 import { generateOpaqueSecret } from '../common/crypto';
 import { Env } from '../config/env.validation';
 import { User } from '../users/user.entity';
@@ -26,6 +27,9 @@ export type SessionData = SessionFeatures & {
   // When the user signed in (ms): a session signed in before the account was disabled or its
   // password changed (users.tokensInvalidBefore) is signed out for good.
   signedInAt?: number;
+  // OpenID Connect: the id of this sign-in as relying parties see it (the `sid` claim), never the
+  // cookie's.
+  sid?: string;
   // The signed-in page to show after login when there is nothing else to resume (SignedInGuard):
   // a path of ours from the route's declaration, never a URL from the request.
   returnTo?: string;
@@ -40,6 +44,10 @@ export type BrowserSession = {
   // Set when the cookie must be (re)sent.
   isNew: boolean;
 };
+
+// Told inside the transaction that deletes a signed-in session ended by its user (sign-out), so
+// what a feature records about it commits with the deletion.
+export type SessionEndListener = (manager: EntityManager, session: BrowserSession) => Promise<void>;
 
 // Another request of the same browser changed the session first (say, a second click on
 // Approve): this request's changes are dropped.
@@ -58,9 +66,12 @@ export class SessionConflict extends PageError {
 // the version read, so concurrent requests of one browser cannot both consume a pending request.
 @Injectable()
 export class SessionService {
+  private readonly logger = new Logger('Sessions');
   private readonly secret: string;
+  private readonly endListeners: SessionEndListener[] = [];
 
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     private readonly users: UsersService,
     config: ConfigService<Env, true>,
@@ -133,6 +144,7 @@ export class SessionService {
     session.userId = null;
     delete session.data.authTime;
     delete session.data.signedInAt;
+    delete session.data.sid;
     return null;
   }
 
@@ -148,6 +160,7 @@ export class SessionService {
       csrfToken: signedIn.data.csrfToken,
       authTime: Math.floor(now / 1000),
       signedInAt: now,
+      sid: generateOpaqueSecret(16),
     };
     await this.save(signedIn);
     return signedIn;
@@ -166,6 +179,30 @@ export class SessionService {
     });
     if (affected !== 1) {
       throw new SessionConflict();
+    }
+  }
+
+  onSessionEnd(listener: SessionEndListener): void {
+    this.endListeners.push(listener);
+  }
+
+  // The user signs out: the listeners record it and the session is deleted, in one transaction.
+  // A listener's failure never keeps the user signed in: it is logged and the session deleted.
+  async signOut(session: BrowserSession): Promise<void> {
+    if (session.userId === null || this.endListeners.length === 0) {
+      await this.destroy(session);
+      return;
+    }
+    try {
+      await inTransaction(this.dataSource, async (manager) => {
+        for (const listener of this.endListeners) {
+          await listener(manager, session);
+        }
+        await manager.getRepository(Session).delete({ idHash: this.hashId(session.id) });
+      });
+    } catch (error) {
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      await this.destroy(session);
     }
   }
 

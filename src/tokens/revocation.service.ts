@@ -14,6 +14,11 @@ import { RefreshTokensService } from './refresh-tokens.service';
 // hint: both kinds are looked up.
 @Injectable()
 export class RevocationService {
+  private readonly revokedListeners: ((
+    manager: EntityManager,
+    grants: GrantsOf,
+  ) => Promise<void>)[] = [];
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accessTokens: AccessTokensService,
@@ -39,11 +44,20 @@ export class RevocationService {
     }
   }
 
+  // Told, inside the revoking transaction, which grants were revoked (OpenID Connect tells the
+  // client through back-channel logout).
+  onGrantsRevoked(listener: (manager: EntityManager, grants: GrantsOf) => Promise<void>): void {
+    this.revokedListeners.push(listener);
+  }
+
   // Takes back a client's access (one user's, or every user's): its unused codes are spent first
   // (a redemption in progress finishes before, and its tokens are then revoked with the rest),
   // then every grant.
   async revokeGrants(manager: EntityManager, grants: GrantsOf): Promise<void> {
     await this.codes.withdrawAll(manager, grants);
     await this.families.revokeAllOf(manager, grants);
+    for (const listener of this.revokedListeners) {
+      await listener(manager, grants);
+    }
   }
 }

@@ -5,6 +5,8 @@ export type TokenResponse = {
   expires_in: number;
   refresh_token?: string;
   scope: string;
+  // OpenID Connect Core §3.1.3.3
+  id_token?: string;
 };
 
 export type IssuedAccessToken = { token: string; expiresIn: number };

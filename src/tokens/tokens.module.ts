@@ -14,6 +14,7 @@ import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokenFamilies } from './refresh-token-families.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { TokenIssuer } from './token-issuer.service';
+import { TokenResponseExtensions } from './token-response-extensions';
 import { TokenOwners } from './token-owners.service';
 import { TokensController } from './tokens.controller';
 import { IntrospectionController } from './introspection.controller';
@@ -58,7 +59,8 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     RefreshTokenGrant,
     SigningKeysService,
     JwtAccessTokens,
+    TokenResponseExtensions,
   ],
-  exports: [AccessTokensService, RevocationService],
+  exports: [AccessTokensService, RevocationService, TokenResponseExtensions, SigningKeysService],
 })
 export class TokensModule {}

@@ -3,6 +3,33 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export const USER_ROLES = ['user', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
+// OpenID Connect Core §5.1: the standard claims a user may have besides sub, email and name.
+export type StandardAddress = {
+  formatted?: string;
+  street_address?: string;
+  locality?: string;
+  region?: string;
+  postal_code?: string;
+  country?: string;
+};
+export type StandardClaims = {
+  given_name?: string;
+  family_name?: string;
+  middle_name?: string;
+  nickname?: string;
+  profile?: string;
+  picture?: string;
+  website?: string;
+  gender?: string;
+  birthdate?: string;
+  zoneinfo?: string;
+  locale?: string;
+  email_verified?: boolean;
+  phone_number?: string;
+  phone_number_verified?: boolean;
+  address?: StandardAddress;
+};
+
 @Entity('users')
 export class User {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -20,6 +47,9 @@ export class User {
 
   @Column({ type: 'varchar', length: 255 })
   passwordHash!: string;
+
+  @Column({ type: 'simple-json', nullable: true })
+  standardClaims!: StandardClaims | null;
 
   @Column({ type: 'varchar', length: 16 })
   role!: UserRole;

@@ -1,19 +1,33 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { ValidationFailedException } from '../common/validation';
 import { isUniqueViolation } from '../common/database-errors';
 import { SINGLE_STATEMENT } from '../database/transactions';
-import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
+import {
+  CreateUserDto,
+  mergeStandardClaims,
+  STANDARD_CLAIM_FIELDS,
+  UpdateUserDto,
+} from './dto/user.dto';
 import { hashPassword, passwordProblems } from './password';
 import { User } from './user.entity';
 import { normalizeUsername } from './username';
 
 @Injectable()
 export class UsersService {
+  private readonly logger = new Logger('Users');
+  private readonly disabledListeners: ((userId: string) => Promise<void>)[] = [];
+
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  // Told after an account is disabled (OpenID Connect tells the clients it was signed into). A
+  // listener's failure is logged, never the operator's.
+  onUserDisabled(listener: (userId: string) => Promise<void>): void {
+    this.disabledListeners.push(listener);
+  }
 
   async create(input: CreateUserDto): Promise<User> {
     this.assertPasswordAcceptable(input.password, input.username);
@@ -24,6 +38,7 @@ export class UsersService {
       email: input.email ?? null,
       name: input.name ?? null,
       passwordHash: await hashPassword(input.password),
+      standardClaims: mergeStandardClaims(null, input),
       role: input.role ?? 'user',
       enabled: input.enabled ?? true,
       tokensInvalidBefore: null,
@@ -49,8 +64,9 @@ export class UsersService {
     return user;
   }
 
-  findById(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id });
+  // Inside a transaction, pass its manager (a second pooled connection could exhaust the pool).
+  findById(id: string, manager?: EntityManager): Promise<User | null> {
+    return (manager?.getRepository(User) ?? this.users).findOneBy({ id });
   }
 
   findEnabledById(id: string): Promise<User | null> {
@@ -66,19 +82,37 @@ export class UsersService {
 
   async update(id: string, changes: UpdateUserDto): Promise<User> {
     const user = await this.get(id);
-    const { password, ...profile } = changes;
+    const { password, ...fields } = changes;
+    const profile = Object.fromEntries(
+      Object.entries(fields).filter(
+        ([name]) => !(STANDARD_CLAIM_FIELDS as readonly string[]).includes(name),
+      ),
+    );
     const wasEnabled = user.enabled;
     if (password !== undefined) {
       this.assertPasswordAcceptable(password, user.username);
       user.passwordHash = await hashPassword(password);
     }
-    Object.assign(user, profile, { updatedAt: new Date() });
+    Object.assign(user, profile, {
+      standardClaims: mergeStandardClaims(user.standardClaims, changes),
+      updatedAt: new Date(),
+    });
     // ASVS V7.4: disabling the account or setting a new password ends every session and token
     // issued before this instant (sessions and tokens compare their start with it).
     if ((wasEnabled && !user.enabled) || password !== undefined) {
       user.tokensInvalidBefore = user.updatedAt;
     }
-    return this.saveUnique(user);
+    const saved = await this.saveUnique(user);
+    if (wasEnabled && !saved.enabled) {
+      for (const listener of this.disabledListeners) {
+        await listener(saved.id).catch((error: unknown) =>
+          this.logger.error(
+            error instanceof Error ? (error.stack ?? error.message) : String(error),
+          ),
+        );
+      }
+    }
+    return saved;
   }
 
   async remove(id: string): Promise<void> {

@@ -23,6 +23,8 @@ import {
   ClientStatus,
   GRANT_TYPES,
   GrantType,
+  ID_TOKEN_SIGNING_ALGS,
+  IdTokenSigningAlg,
   TOKEN_ENDPOINT_AUTH_METHODS,
   TokenEndpointAuthMethod,
 } from '../client.entity';
@@ -107,6 +109,42 @@ export class CreateClientDto {
   @IsBoolean()
   require_pkce?: boolean;
 
+  @ApiPropertyOptional({
+    enum: ID_TOKEN_SIGNING_ALGS,
+    default: 'RS256',
+    description: 'OpenID Connect: the algorithm its ID tokens are signed with (never none)',
+  })
+  @OptionalNonNull()
+  @IsIn(ID_TOKEN_SIGNING_ALGS)
+  id_token_signed_response_alg?: IdTokenSigningAlg;
+
+  @ApiPropertyOptional({
+    example: ['https://app.example.com/signed-out'],
+    default: [],
+    description: 'OpenID Connect: where RP-initiated logout may return (exact match)',
+  })
+  @OptionalNonNull()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Satisfies(redirectUriProblem)
+  @IsArray()
+  post_logout_redirect_uris?: string[];
+
+  @ApiPropertyOptional({
+    example: 'https://app.example.com/backchannel-logout',
+    nullable: true,
+    description: 'OpenID Connect Back-Channel Logout: where logout tokens are POSTed',
+  })
+  @IsOptional()
+  @Satisfies(redirectUriProblem)
+  @IsString()
+  backchannel_logout_uri?: string | null;
+
+  @ApiPropertyOptional({ default: false })
+  @OptionalNonNull()
+  @IsBoolean()
+  backchannel_logout_session_required?: boolean;
+
   @ApiPropertyOptional({ example: ['https://app.example.com'], default: [] })
   @OptionalNonNull()
   @ArrayMaxSize(20)
@@ -171,6 +209,10 @@ export class ClientResponseDto {
   token_endpoint_auth_method!: TokenEndpointAuthMethod;
   @ApiProperty({ enum: ACCESS_TOKEN_FORMATS }) access_token_format!: AccessTokenFormat;
   @ApiProperty() require_pkce!: boolean;
+  @ApiProperty({ enum: ID_TOKEN_SIGNING_ALGS }) id_token_signed_response_alg!: IdTokenSigningAlg;
+  @ApiProperty() post_logout_redirect_uris!: string[];
+  @ApiProperty({ nullable: true, type: String }) backchannel_logout_uri!: string | null;
+  @ApiProperty() backchannel_logout_session_required!: boolean;
   @ApiProperty() allowed_origins!: string[];
   @ApiProperty() skip_consent!: boolean;
   @ApiProperty() introspection_allowed!: boolean;
@@ -194,6 +236,10 @@ export class ClientResponseDto {
       token_endpoint_auth_method: client.tokenEndpointAuthMethod,
       access_token_format: client.accessTokenFormat,
       require_pkce: client.requirePkce,
+      id_token_signed_response_alg: client.idTokenSignedResponseAlg,
+      post_logout_redirect_uris: client.postLogoutRedirectUris,
+      backchannel_logout_uri: client.backchannelLogoutUri,
+      backchannel_logout_session_required: client.backchannelLogoutSessionRequired,
       allowed_origins: client.allowedOrigins,
       skip_consent: client.skipConsent,
       introspection_allowed: client.introspectionAllowed,

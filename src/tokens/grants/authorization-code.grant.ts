@@ -40,12 +40,16 @@ export class AuthorizationCodeGrant {
       if (exchange.outcome === 'refused') {
         return new OAuthError('invalid_grant', exchange.reason);
       }
-      const { userId, scope, familyId, issuedAt } = exchange.grant;
+      const { userId, scope, familyId, issuedAt, signIn } = exchange.grant;
       // A user disabled since the code was issued (even if enabled again) gets no tokens.
       if (!(await this.owners.liveUser(userId, issuedAt, manager))) {
         return new OAuthError('invalid_grant', 'the authorization code is invalid or expired');
       }
-      return this.issuer.issue(manager, { client, userId, scope, familyId });
+      return this.issuer.issue(
+        manager,
+        { client, userId, scope, familyId },
+        { grantType: 'authorization_code', signIn },
+      );
     });
     return throwIfOAuthError(outcome);
   }

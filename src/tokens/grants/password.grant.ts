@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Client } from '../../clients/client.entity';
 import { OAuthError } from '../../common/oauth-error';
 import { requiredParam } from '../../common/oauth-params';
-import { resolveScope, scopeList } from '../../common/scope';
+import { resolveRequestedScope } from '../../common/scope';
 import { inTransaction } from '../../database/transactions';
 import { CredentialsService } from '../../users/credentials.service';
 import { TokenRequestDto } from '../dto/token-request.dto';
@@ -33,7 +33,7 @@ export class PasswordGrant {
     }
     const username = requiredParam(request.username, 'username');
     const password = requiredParam(request.password, 'password');
-    const scope = resolveScope(request.scope, scopeList(client.scope));
+    const scope = resolveRequestedScope(request.scope, client.scope);
     if (typeof scope === 'string') {
       throw new OAuthError('invalid_scope', scope);
     }
@@ -47,6 +47,8 @@ export class PasswordGrant {
       throw new OAuthError('invalid_grant', 'invalid username or password');
     }
     const grant = { client, userId: check.user.id, scope, familyId: randomUUID() };
-    return inTransaction(this.dataSource, (manager) => this.issuer.issue(manager, grant));
+    return inTransaction(this.dataSource, (manager) =>
+      this.issuer.issue(manager, grant, { grantType: 'password', signIn: null }),
+    );
   }
 }

@@ -9,6 +9,7 @@ import { AccessTokensService } from '../access-tokens.service';
 import { TokenRequestDto } from '../dto/token-request.dto';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { TokenResponse, tokenResponse } from '../token-response';
+import { TokenResponseExtensions } from '../token-response-extensions';
 
 // RFC 6749 §6 with rotation: every use returns a new refresh token of the same family. A refusal
 // that revokes the family (reuse) is committed before it is answered.
@@ -18,6 +19,7 @@ export class RefreshTokenGrant {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly refreshTokens: RefreshTokensService,
     private readonly accessTokens: AccessTokensService,
+    private readonly extensions: TokenResponseExtensions,
   ) {}
 
   async exchange(client: Client, request: TokenRequestDto): Promise<TokenResponse> {
@@ -30,8 +32,13 @@ export class RefreshTokenGrant {
       if (rotation.outcome === 'invalid_scope') {
         return new OAuthError('invalid_scope', rotation.reason);
       }
-      const access = await this.accessTokens.issue(manager, rotation.grant);
-      return tokenResponse(access, rotation.grant.scope, rotation.refreshToken);
+      const { grant } = rotation;
+      const access = await this.accessTokens.issue(manager, grant);
+      return this.extensions.extend(
+        manager,
+        { ...grant, grantType: 'refresh_token', signIn: null, accessToken: access.token },
+        tokenResponse(access, grant.scope, rotation.refreshToken),
+      );
     });
     return throwIfOAuthError(outcome);
   }

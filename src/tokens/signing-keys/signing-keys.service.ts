@@ -35,6 +35,10 @@ const NEWEST_ACTIVE = {
   where: { activatedAt: Not(IsNull()), deactivatedAt: IsNull() },
   order: { activatedAt: 'DESC', kid: 'ASC' },
 } as const;
+// Keys of another algorithm than the active key's, for ID tokens a client asked to have signed
+// with it (OpenID Connect): never activated as the key of access tokens, published and verified
+// like the others, and retired by the next rotation.
+const EXTRA_ACTIVE = { activatedAt: IsNull(), deactivatedAt: IsNull() } as const;
 
 // The keys that sign JWT access tokens. They live in the database (private halves sealed with
 // SIGNING_KEYS_SECRET), so every instance sharing it signs and verifies with the same set:
@@ -50,7 +54,7 @@ export class SigningKeysService {
   private readonly sealer: KeySealer;
   private readonly secretIsGenerated: boolean;
   private readonly accessTokenTtlSeconds: number;
-  private signerCache: Signer | null = null;
+  private readonly signerCache = new Map<string, Signer>();
   private verificationKeys = new Map<string, VerificationKey>();
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
@@ -100,25 +104,17 @@ export class SigningKeysService {
     const current = await this.keys.findOne(NEWEST_ACTIVE);
     const currentAlg = current?.alg;
     const algorithm = alg ?? (isSigningAlgorithm(currentAlg) ? currentAlg : 'ES256');
-    const { publicKey, privateKey } = await generateKeyPair(algorithm, { extractable: true });
-    const publicJwk = await exportJWK(publicKey);
-    const kid = await calculateJwkThumbprint(publicJwk);
     const now = new Date();
-    const key: SigningKey = {
-      kid,
-      alg: algorithm,
-      publicJwk: JSON.stringify({ ...publicJwk, kid, alg: algorithm, use: 'sig' }),
-      privateKeyEncrypted: this.sealer.seal(kid, await exportPKCS8(privateKey)),
-      activatedAt: now,
-      deactivatedAt: null,
-      publishUntil: null,
-      createdAt: now,
-    };
+    const key = await this.newKey(algorithm, now);
     const publishUntil = retireAfter(now, this.accessTokenTtlSeconds);
     const retiring = await inTransaction(this.dataSource, async (manager) => {
       const repository = manager.getRepository(SigningKey);
-      const active = await repository.findBy(NEWEST_ACTIVE.where);
+      const active = [
+        ...(await repository.findBy(NEWEST_ACTIVE.where)),
+        ...(await repository.findBy(EXTRA_ACTIVE)),
+      ];
       await repository.update(NEWEST_ACTIVE.where, { deactivatedAt: now, publishUntil });
+      await repository.update(EXTRA_ACTIVE, { deactivatedAt: now, publishUntil });
       await repository.insert(key);
       return active.map((row) => ({ ...row, deactivatedAt: now, publishUntil }));
     });
@@ -135,6 +131,26 @@ export class SigningKeysService {
       throw new Error('No active signing key: run `npm run cli -- keys:rotate`');
     }
     return this.signerFor(active);
+  }
+
+  // The key that signs with `alg`: the active key when it has that algorithm, else the newest extra
+  // key of it, created on first use (two instances creating one at once leave two valid keys).
+  async signerWith(alg: SigningAlgorithm, manager?: EntityManager): Promise<Signer> {
+    const keys = manager?.getRepository(SigningKey) ?? this.keys;
+    const active = await keys.findOne(NEWEST_ACTIVE);
+    if (active?.alg === alg) {
+      return this.signerFor(active);
+    }
+    const extra = await keys.findOne({
+      where: { ...EXTRA_ACTIVE, alg },
+      order: { createdAt: 'DESC', kid: 'ASC' },
+    });
+    if (extra) {
+      return this.signerFor(extra);
+    }
+    const created = await this.newKey(alg, null);
+    await keys.insert(created);
+    return this.signerFor(created);
   }
 
   // A published key for a token's kid, or null. From memory: the set is reloaded when it is older
@@ -185,6 +201,22 @@ export class SigningKeysService {
     };
   }
 
+  private async newKey(alg: SigningAlgorithm, activatedAt: Date | null): Promise<SigningKey> {
+    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    return {
+      kid,
+      alg,
+      publicJwk: JSON.stringify({ ...publicJwk, kid, alg, use: 'sig' }),
+      privateKeyEncrypted: this.sealer.seal(kid, await exportPKCS8(privateKey)),
+      activatedAt,
+      deactivatedAt: null,
+      publishUntil: null,
+      createdAt: activatedAt ?? new Date(),
+    };
+  }
+
   // Whether SIGNING_KEYS_SECRET opens this key (which then signs from memory).
   private async opens(row: SigningKey): Promise<boolean> {
     try {
@@ -199,15 +231,17 @@ export class SigningKeysService {
   }
 
   private async signerFor(row: SigningKey): Promise<Signer> {
-    if (this.signerCache?.kid !== row.kid) {
+    let signer = this.signerCache.get(row.kid);
+    if (!signer) {
       const alg = row.alg;
       if (!isSigningAlgorithm(alg)) {
         throw new Error(`Signing key ${row.kid} has an unsupported algorithm`);
       }
       const key = await importPKCS8(this.sealer.open(row.kid, row.privateKeyEncrypted), alg);
-      this.signerCache = { kid: row.kid, alg, key };
+      signer = { kid: row.kid, alg, key };
+      this.signerCache.set(row.kid, signer);
     }
-    return this.signerCache;
+    return signer;
   }
 
   private reload(): Promise<void> {
