@@ -419,14 +419,27 @@ describe('OpenID Connect Basic OP', () => {
       userinfo: { name: { essential: true }, email: null },
       id_token: { given_name: { essential: true }, unknown_claim: null },
     });
-    const { access_token, id_token } = await codeFlow({ claims });
+    const { access_token, id_token } = await codeFlow({ claims, scope: 'openid profile email' });
     const res = await userinfo(t.server, access_token).expect(200);
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({
       sub: aliceId,
       name: 'Alice Liddell',
       email: 'alice@example.com',
     });
     expect(decodeJwt(id_token).given_name).toBe('Alice');
+    expect(decodeJwt(id_token).email).toBeUndefined();
+  });
+
+  it('should release no claim the claims parameter names beyond the granted scopes', async () => {
+    const claims = JSON.stringify({
+      userinfo: { name: null, email: { essential: true }, phone_number: null },
+      id_token: { given_name: null, email: null },
+    });
+    const { access_token, id_token } = await codeFlow({ claims });
+    await userinfo(t.server, access_token).expect(200, { sub: aliceId });
+    const idClaims = decodeJwt(id_token);
+    expect(idClaims.given_name).toBeUndefined();
+    expect(idClaims.email).toBeUndefined();
   });
 
   it('should refuse a claims parameter that is not a JSON object', async () => {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { GrantsOf } from '../common/grants';
-import { scopeList } from '../common/scope';
+import { requestableScopes, scopeList } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { AuthorizationCode } from './authorization-code.entity';
 import { SignInContext } from './openid-request';
@@ -164,7 +164,7 @@ function registrationProblem(
   if (!client.redirectUris.includes(code.redirectUri)) {
     return 'the redirect URI of the authorization code is no longer registered';
   }
-  const allowed = scopeList(client.scope);
+  const allowed = requestableScopes(client.scope);
   const withdrawn = scopeList(code.scope).filter((scope) => !allowed.includes(scope));
   return withdrawn.length > 0
     ? `the client may no longer request: ${withdrawn.join(' ')}`

@@ -6,7 +6,7 @@ import { userActor } from '../common/actor';
 import { OAuthError, OAuthErrorCode } from '../common/oauth-error';
 import { RawParams, readParam } from '../common/oauth-params';
 import { appendQuery } from '../common/redirect-query';
-import { scopeList } from '../common/scope';
+import { requestableScopes } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { PageError, SIGN_IN_PATH } from '../pages/page-error';
 import { BrowserSession, SessionService } from '../pages/session.service';
@@ -57,7 +57,7 @@ function assertStillRegistered(client: Client, request: AuthorizationRequest): v
       'invalid_request',
     );
   }
-  const allowed = scopeList(client.scope);
+  const allowed = requestableScopes(client.scope);
   const withdrawn = request.scope.filter((scope) => !allowed.includes(scope));
   if (withdrawn.length > 0) {
     throw new OAuthError(

@@ -32,6 +32,13 @@ export function scopeList(scope: string): string[] {
   return scope.split(' ').filter(Boolean);
 }
 
+// What a client registered with `clientScope` may ask for: its scopes, and openid (which every
+// client may ask for, never added by default).
+export function requestableScopes(clientScope: string): string[] {
+  const registered = scopeList(clientScope);
+  return registered.includes(OPENID_SCOPE) ? registered : [...registered, OPENID_SCOPE];
+}
+
 // RFC 6749 §3.3 and §6: an omitted scope means everything `allowed`; a requested one must be a
 // subset of it (never wider). Answers the scopes, or the problem (the invalid_scope description);
 // `allowedIs` says what `allowed` is, for that description.
@@ -41,12 +48,9 @@ export function resolveRequestedScope(
   requested: string | undefined,
   clientScope: string,
 ): string[] | string {
-  const allowed = scopeList(clientScope);
   return resolveScope(
     requested,
-    requested === undefined || allowed.includes(OPENID_SCOPE)
-      ? allowed
-      : [...allowed, OPENID_SCOPE],
+    requested === undefined ? scopeList(clientScope) : requestableScopes(clientScope),
   );
 }
 
@@ -68,6 +72,6 @@ export function resolveScope(
 // The scopes of a token that its client may still have: removing a scope from a client takes it
 // from the client's live tokens too.
 export function scopesStillAllowed(tokenScope: string, clientScope: string): string[] {
-  const allowed = scopeList(clientScope);
+  const allowed = requestableScopes(clientScope);
   return scopeList(tokenScope).filter((scope) => allowed.includes(scope));
 }

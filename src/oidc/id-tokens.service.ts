@@ -108,7 +108,10 @@ export class IdTokensService implements OnModuleInit {
     const now = new Date();
     const nonce = issued.grantType === 'refresh_token' ? null : issued.signIn?.nonce;
     const claims = {
-      ...userClaims(user, claimNames([], signIn.claims?.idToken)),
+      ...userClaims(
+        user,
+        claimNames(issued.scope, signIn.claims?.idToken, { withScopeClaims: false }),
+      ),
       auth_time: signIn.authTime,
       ...(nonce ? { nonce } : {}),
       at_hash: accessTokenHash(issued.accessToken),

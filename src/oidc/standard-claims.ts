@@ -27,10 +27,18 @@ export const SCOPE_CLAIMS: Record<string, string[]> = {
 
 export const SUPPORTED_CLAIMS = ['sub', ...Object.values(SCOPE_CLAIMS).flat()];
 
-// The claims of these scopes, plus the claims named one by one (the claims request parameter).
-export function claimNames(scopes: string[], named: string[] = []): string[] {
-  const names = scopes.flatMap((scope) => SCOPE_CLAIMS[scope] ?? []);
-  return [...new Set([...names, ...named.filter((name) => SUPPORTED_CLAIMS.includes(name))])];
+// The claims of the granted scopes (Core §5.4; left out for the ID token of the code flow, which
+// carries only what the claims parameter names), plus those the claims parameter names one by one
+// (§5.5) — only among the claims of the granted scopes: naming a claim never releases what the
+// user did not approve on the consent page.
+export function claimNames(
+  scopes: string[],
+  named: string[] = [],
+  { withScopeClaims = true }: { withScopeClaims?: boolean } = {},
+): string[] {
+  const granted = scopes.flatMap((scope) => SCOPE_CLAIMS[scope] ?? []);
+  const requested = named.filter((name) => granted.includes(name));
+  return [...new Set([...(withScopeClaims ? granted : []), ...requested])];
 }
 
 // Core §5.1: the user's values of the named claims; a claim the user has no value for is left

@@ -5,7 +5,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Client } from '../clients/client.entity';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
-import { OPENID_SCOPE, resolveScope, scopeList } from '../common/scope';
+import { resolveScope, scopesStillAllowed } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { User } from '../users/user.entity';
 import { AccessGrant } from './access-tokens.service';
@@ -98,10 +98,7 @@ export class RefreshTokensService {
       return refused('the refresh token was already used; its grant has been revoked');
     }
     // RFC 6749 §6: never wider than the grant, nor than what the client may still request.
-    const clientScopes = scopeList(client.scope);
-    const granted = scopeList(token.scope).filter(
-      (scope) => clientScopes.includes(scope) || scope === OPENID_SCOPE,
-    );
+    const granted = scopesStillAllowed(token.scope, client.scope);
     const scope = resolveScope(requestedScope, granted, 'what was originally granted');
     if (typeof scope === 'string') {
       return { outcome: 'invalid_scope', reason: scope };
