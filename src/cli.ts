@@ -59,7 +59,9 @@ const commands: Record<string, Command> = {
       'clients:create --client_name NAME [--redirect_uris URI]... [--grant_types G]... [--scope S]\n' +
       '      [--token_endpoint_auth_method M] [--access_token_format opaque|jwt] [--allowed_origins O]...\n' +
       '      [--require_pkce true|false] [--skip_consent true|false] [--introspection_allowed true|false]\n' +
-      '      [--enabled true|false]',
+      '      [--enabled true|false]\n' +
+      '      PKCE (S256) is required by default, confidential clients included; --require_pkce false\n' +
+      '      registers a legacy server app that cannot send a code_challenge (docs/authorization.md).',
     options: {
       client_name: single,
       redirect_uris: multiple,

@@ -1,7 +1,7 @@
 import { OAuthError } from '../common/oauth-error';
 import { RawParams, readParam } from '../common/oauth-params';
 import { resolveScope, scopeList } from '../common/scope';
-import { pkceRequestProblem } from './pkce';
+import { pkceRequestProblem, pkceRequirementOf } from './pkce';
 
 export type ClientForAuthorization = {
   clientId: string;
@@ -65,11 +65,7 @@ export function validateAuthorizationRequest(
   }
   const codeChallenge = read('code_challenge');
   const method = read('code_challenge_method');
-  const pkceProblem = pkceRequestProblem(
-    codeChallenge,
-    method,
-    client.isPublic || client.requirePkce,
-  );
+  const pkceProblem = pkceRequestProblem(codeChallenge, method, pkceRequirementOf(client));
   if (pkceProblem) {
     throw fail('invalid_request', pkceProblem);
   }
