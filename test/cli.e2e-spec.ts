@@ -209,6 +209,21 @@ describe('operator CLI', () => {
     }
   });
 
+  it('should create a resource server that only introspects, with no redirect URI or grant', async () => {
+    const result = await runCli(
+      ['clients:create', '--client_name', 'Orders API', '--introspection_allowed', 'true'],
+      database.url,
+    );
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      client_name: 'Orders API',
+      redirect_uris: [],
+      grant_types: [],
+      introspection_allowed: true,
+      client_secret: expect.any(String),
+    });
+  });
+
   it('should explain a bad boolean flag', async () => {
     const result = await runCli(
       [
