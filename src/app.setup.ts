@@ -3,6 +3,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { BODY_LIMIT_BYTES, useBodyParsers } from './common/body-parsers';
+import { QuietStartLogger } from './common/logger';
+import { DEVELOPMENT_SECRETS_FILE, secretsFromDevelopmentFile } from './config/development-secrets';
 import { Env } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
 import { SigningKeysService } from './tokens/signing-keys/signing-keys.service';
@@ -22,12 +24,19 @@ export function httpAdapter(): FastifyAdapter {
 // signing key.
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   useBodyParsers(app);
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartLogger(app.get(Logger)));
   app.enableShutdownHooks();
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   for (const name of config.get('GENERATED_SECRETS', { infer: true })) {
     new NestLogger('Config').warn(
       `${name} is not set: generated a random one for this process (development only; set it in production)`,
+    );
+  }
+  const fromFile = secretsFromDevelopmentFile();
+  if (fromFile.length > 0) {
+    new NestLogger('Config').warn(
+      `${fromFile.join(', ')} not set: using the development values in ${DEVELOPMENT_SECRETS_FILE} ` +
+        '(written on the first start, kept across restarts; development only, set them in production)',
     );
   }
   await app.get(SigningKeysService).prepare();

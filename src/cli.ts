@@ -15,6 +15,7 @@ import { AppReviewService } from './developer/app-review.service';
 import { validateInput, ValidationFailedException } from './common/validation';
 import { Env, InvalidEnvironmentError } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
+import { loadDevelopmentSecrets } from './config/development-secrets';
 import { loadEnvFile } from './config/load-env-file';
 import { CreateUserDto, UserResponseDto } from './users/dto/user.dto';
 import { UsersService } from './users/users.service';
@@ -242,6 +243,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   loadEnvFile();
+  loadDevelopmentSecrets();
   const app = await NestFactory.createApplicationContext(AppModule.forRoot({ logTo: 'stderr' }), {
     logger: ['error', 'warn'],
     abortOnError: false,

@@ -1,21 +1,64 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { configureApp, httpAdapter } from './app.setup';
+import {
+  DEVELOPMENT_SECRETS_FILE,
+  loadDevelopmentSecrets,
+  secretsFromDevelopmentFile,
+} from './config/development-secrets';
 import { Env, InvalidEnvironmentError } from './config/env.validation';
 import { loadEnvFile } from './config/load-env-file';
+import { describeDatabase } from './database/database-description';
+import { packageRoot } from './pages/pages.service';
+
+// Fastify listens on localhost unless told otherwise; Express listened on every interface.
+const HOST = '0.0.0.0';
 
 async function bootstrap(): Promise<void> {
   loadEnvFile();
+  loadDevelopmentSecrets();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), httpAdapter(), {
     bufferLogs: true,
   });
   await configureApp(app);
   const config = app.get<ConfigService<Env, true>>(ConfigService);
-  // Fastify listens on localhost unless told otherwise; Express listened on every interface.
-  await app.listen({ port: config.get('PORT', { infer: true }), host: '0.0.0.0' });
+  const port = config.get('PORT', { infer: true });
+  await app.listen({ port, host: HOST });
+  const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const database = await describeDatabase(
+    app.get(DataSource),
+    config.get('DATABASE', { infer: true }),
+  );
+  new Logger('Portcullis').log(
+    `Portcullis ${version} listening on http://${HOST}:${port} (issuer ${config.get('ISSUER', { infer: true })}), ` +
+      `database ${database}`,
+  );
+  announceDevelopmentAdminKey(config);
+}
+
+// The admin API is unusable until one knows the key: a development key (not set by the operator)
+// is shown once, on the terminal, and never written to the JSON logs.
+function announceDevelopmentAdminKey(config: ConfigService<Env, true>): void {
+  const generated = config.get('GENERATED_SECRETS', { infer: true }).includes('ADMIN_API_KEY');
+  if (!generated && !secretsFromDevelopmentFile().includes('ADMIN_API_KEY')) {
+    return;
+  }
+  const where = generated
+    ? 'generated for this process only'
+    : `kept in ${DEVELOPMENT_SECRETS_FILE}`;
+  process.stderr.write(
+    `WARNING: development admin API key (${where}; set ADMIN_API_KEY in production):\n` +
+      `  Authorization: Bearer ${config.get('ADMIN_API_KEY', { infer: true })}\n`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {
