@@ -20,6 +20,7 @@ import { MetadataController } from './metadata.controller';
 import { IntrospectionService } from './introspection.service';
 import { RevocationController } from './revocation.controller';
 import { RevocationService } from './revocation.service';
+import { HeldGrantsService } from './held-grants.service';
 import { TokensService } from './tokens.service';
 import { JwtAccessTokens } from './jwt-access-tokens';
 import { JwksController } from './signing-keys/jwks.controller';
@@ -49,6 +50,7 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     TokenOwners,
     TokensService,
     RevocationService,
+    HeldGrantsService,
     IntrospectionService,
     ClientAuthGuard,
     AuthorizationCodeGrant,
@@ -57,6 +59,6 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     SigningKeysService,
     JwtAccessTokens,
   ],
-  exports: [AccessTokensService, RevocationService],
+  exports: [AccessTokensService, RevocationService, HeldGrantsService],
 })
 export class TokensModule {}
