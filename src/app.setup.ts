@@ -14,9 +14,17 @@ import { SigningKeysService } from './tokens/signing-keys/signing-keys.service';
 const REQUEST_TIMEOUT_MS = 30_000;
 
 // The HTTP server under the app: Fastify, which serves several times the requests per second of
-// Nest's default Express on the same routes (docs/benchmarks.md).
-export function httpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, requestTimeout: REQUEST_TIMEOUT_MS });
+// Nest's default Express on the same routes (docs/benchmarks.md). With TRUST_PROXY, the client
+// address (throttling, audit) is read from X-Forwarded-For, but only through those proxies: a
+// header from any other peer is ignored.
+export function httpAdapter(
+  { TRUST_PROXY }: Pick<Env, 'TRUST_PROXY'> = { TRUST_PROXY: [] },
+): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    trustProxy: TRUST_PROXY.length > 0 ? TRUST_PROXY : false,
+  });
 }
 
 // Everything main.ts does to the app besides listening, shared with the e2e tests so they exercise

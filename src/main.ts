@@ -6,7 +6,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { AppModule } from './app.module';
+import { AppModule, validateAppEnv } from './app.module';
 import { configureApp, httpAdapter } from './app.setup';
 import {
   DEVELOPMENT_SECRETS_FILE,
@@ -24,9 +24,12 @@ const HOST = '0.0.0.0';
 async function bootstrap(): Promise<void> {
   loadEnvFile();
   loadDevelopmentSecrets();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), httpAdapter(), {
-    bufferLogs: true,
-  });
+  const env = validateAppEnv();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ env }),
+    httpAdapter(env),
+    { bufferLogs: true },
+  );
   await configureApp(app);
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   const port = config.get('PORT', { infer: true });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -94,6 +95,11 @@ class EnvironmentVariables {
   @IsOptional()
   @IsString()
   DEVELOPER_SCOPES = 'profile email';
+
+  // Reverse proxies whose X-Forwarded-For is believed: addresses or CIDRs, comma-separated.
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
 }
 
 export type DatabaseTarget = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
@@ -113,6 +119,8 @@ export type Env = {
   LOG_LEVEL: (typeof LOG_LEVELS)[number];
   DEVELOPER_APPS_AUTO_APPROVE: boolean;
   DEVELOPER_SCOPES: string[];
+  // Proxy addresses or CIDRs (empty: X-Forwarded-For is never believed).
+  TRUST_PROXY: string[];
   // Names of secrets generated for this process because they were not set (development only).
   GENERATED_SECRETS: string[];
 };
@@ -152,6 +160,10 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
       problems.push(`${name}: ${problem}`);
     }
   }
+  const trustProxy = parseTrustProxy(vars.TRUST_PROXY);
+  if (typeof trustProxy === 'string') {
+    problems.push(`TRUST_PROXY: ${trustProxy}`);
+  }
   const database = parseDatabaseUrl(vars.DATABASE_URL);
   if (typeof database === 'string') {
     problems.push(`DATABASE_URL: ${database}`);
@@ -164,7 +176,7 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
       generated.push(name);
     }
   }
-  if (problems.length > 0 || typeof database === 'string') {
+  if (problems.length > 0 || typeof database === 'string' || typeof trustProxy === 'string') {
     throw new InvalidEnvironmentError(problems);
   }
 
@@ -183,6 +195,7 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
     LOG_LEVEL: vars.LOG_LEVEL,
     DEVELOPER_APPS_AUTO_APPROVE: vars.DEVELOPER_APPS_AUTO_APPROVE === 'true',
     DEVELOPER_SCOPES: vars.DEVELOPER_SCOPES.split(' '),
+    TRUST_PROXY: trustProxy,
     GENERATED_SECRETS: generated,
   };
 }
@@ -239,6 +252,25 @@ function parseDatabaseUrl(value: string | undefined): DatabaseTarget | string {
     }
   }
   return 'must be empty (embedded SQLite), sqlite:<path> or mysql://user:pass@host:port/database';
+}
+
+// `10.0.0.1, 10.1.0.0/16, ::1`: each an IPv4 or IPv6 address, optionally with a prefix length.
+function parseTrustProxy(value: string | undefined): string[] | string {
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const version = isIP(address);
+    const maxPrefix = version === 6 ? 128 : 32;
+    const prefixOk =
+      prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (version === 0 || !prefixOk || extra !== undefined) {
+      return 'must be IP addresses or CIDRs separated by commas, e.g. 10.0.0.1, 10.1.0.0/16';
+    }
+  }
+  return entries;
 }
 
 function generateSecret(): string {
