@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { HttpException, INestApplicationContext } from '@nestjs/common';
+import { HttpException, INestApplicationContext, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { AppModule } from './app.module';
@@ -9,6 +9,7 @@ import {
   CreateClientDto,
   ListClientsQueryDto,
   RejectClientDto,
+  UpdateClientDto,
 } from './clients/dto/client.dto';
 import { CLI_ACTOR } from './common/actor';
 import { AppReviewService } from './developer/app-review.service';
@@ -17,7 +18,8 @@ import { Env, InvalidEnvironmentError } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
 import { loadDevelopmentSecrets } from './config/development-secrets';
 import { loadEnvFile } from './config/load-env-file';
-import { CreateUserDto, UserResponseDto } from './users/dto/user.dto';
+import { PaginationQueryDto } from './common/pagination.dto';
+import { CreateUserDto, UpdateUserDto, UserResponseDto } from './users/dto/user.dto';
 import { UsersService } from './users/users.service';
 import { SigningKey } from './tokens/signing-keys/signing-key.entity';
 import { SigningKeysService } from './tokens/signing-keys/signing-keys.service';
@@ -55,6 +57,49 @@ const commands: Record<string, Command> = {
       return UserResponseDto.from(await app.get(UsersService).create(body));
     },
   },
+  'users:list': {
+    summary: 'users:list [--limit N] [--offset N]   (oldest first; limit 1..500, default 100)',
+    options: { limit: single, offset: single },
+    run: async (app, values) => {
+      const page = await validateInput(PaginationQueryDto, values, 'query');
+      return (await app.get(UsersService).list(page)).map((user) => UserResponseDto.from(user));
+    },
+  },
+  'users:disable': {
+    summary:
+      'users:disable --username NAME   (ends their sessions and revokes their tokens; users:enable undoes only the flag)',
+    options: { username: single },
+    run: async (app, values) => {
+      const users = app.get(UsersService);
+      const user = await findUserByName(users, values);
+      return UserResponseDto.from(await users.update(user.id, { enabled: false }));
+    },
+  },
+  'users:enable': {
+    summary: 'users:enable --username NAME',
+    options: { username: single },
+    run: async (app, values) => {
+      const users = app.get(UsersService);
+      const user = await findUserByName(users, values);
+      return UserResponseDto.from(await users.update(user.id, { enabled: true }));
+    },
+  },
+  'users:set-password': {
+    summary:
+      'users:set-password --username NAME --password PASS|-   (ends their sessions and revokes their tokens)',
+    options: { username: single, password: single },
+    run: async (app, { password, ...values }) => {
+      const users = app.get(UsersService);
+      const user = await findUserByName(users, values);
+      const body = await validateInput(UpdateUserDto, {
+        password: password === '-' ? await readPasswordFromStdin() : password,
+      });
+      if (body.password === undefined) {
+        throw new ValidationFailedException({ password: ['is required'] });
+      }
+      return UserResponseDto.from(await users.update(user.id, { password: body.password }));
+    },
+  },
   'clients:create': {
     summary:
       'clients:create --client_name NAME [--redirect_uris URI]... [--grant_types G]... [--scope S]\n' +
@@ -83,6 +128,38 @@ const commands: Record<string, Command> = {
         process.stderr.write('Store client_secret now: it is shown only this once.\n');
       }
       return ClientResponseDto.from(client, secret);
+    },
+  },
+  'clients:update': {
+    summary:
+      'clients:update --client_id ID [any clients:create flag]   (only the flags given change; a list flag replaces the list)',
+    options: {
+      client_id: single,
+      client_name: single,
+      redirect_uris: multiple,
+      grant_types: multiple,
+      scope: single,
+      token_endpoint_auth_method: single,
+      access_token_format: single,
+      allowed_origins: multiple,
+      require_pkce: single,
+      skip_consent: single,
+      introspection_allowed: single,
+      enabled: single,
+    },
+    run: async (app, { client_id: clientId, ...values }) => {
+      const id = requiredString({ client_id: clientId }, 'client_id');
+      const body = await validateInput(UpdateClientDto, parseBooleans(values));
+      return ClientResponseDto.from(await app.get(ClientsService).update(id, body, CLI_ACTOR));
+    },
+  },
+  'clients:delete': {
+    summary: 'clients:delete --client_id ID   (revokes everything it was given)',
+    options: { client_id: single },
+    run: async (app, values) => {
+      const clientId = requiredString(values, 'client_id');
+      await app.get(ClientsService).remove(clientId, CLI_ACTOR);
+      return { deleted: clientId };
     },
   },
   'clients:list': {
@@ -176,6 +253,15 @@ function describeKey(keys: SigningKeysService, key: SigningKey) {
     deactivated_at: key.deactivatedAt?.toISOString() ?? null,
     publish_until: key.publishUntil?.toISOString() ?? null,
   };
+}
+
+async function findUserByName(users: UsersService, values: Record<string, unknown>) {
+  const username = requiredString(values, 'username');
+  const user = await users.findByUsername(username);
+  if (!user) {
+    throw new NotFoundException(`no user named ${username}`);
+  }
+  return user;
 }
 
 function requiredString(values: Record<string, unknown>, name: string): string {
