@@ -51,8 +51,13 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
-      .setTitle('Portcullis admin API')
-      .setDescription('Manage OAuth clients and users. Authenticate with the ADMIN_API_KEY.')
+      .setTitle('Portcullis API')
+      .setDescription(
+        'The OAuth endpoints (/oauth/token, /oauth/revoke, /oauth/introspect, metadata), the ' +
+          'protected API (/api/me) and the admin routes (Authorization: Bearer ADMIN_API_KEY). ' +
+          'OAuth errors are {"error","error_description"} (RFC 6749 §5.2, RFC 6750 §3); admin ' +
+          'errors are {"statusCode","error","message"} with "fields" on invalid input.',
+      )
       .addBearerAuth()
       .build(),
   );
