@@ -36,8 +36,8 @@ export default tseslint.config(
     },
   },
   {
-    // The benchmark is plain ES modules run by Node, outside the TypeScript project.
-    files: ['bench/**/*.mjs'],
+    // The benchmark and the scripts are plain ES modules run by Node, outside the TypeScript project.
+    files: ['bench/**/*.mjs', 'scripts/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

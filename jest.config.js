@@ -1,6 +1,7 @@
 // `npm test` runs the unit specs, the e2e suite on SQLite and, when TEST_MYSQL_URL is set
 // (mysql://user:pass@host:port/anydb: each test file creates and drops its own database), the same
-// e2e suite on MySQL.
+// e2e suite on MySQL. When TEST_GALERA_URLS names the three nodes of a Galera cluster
+// (test/cluster/galera.sh start; .ci/run does this), the cluster suite runs on it too.
 // jose (used by the server), content-disposition (by @fastify/static, which serves the API docs'
 // assets) and oauth4webapi (used by the strict-client suite) ship only ES modules, which Jest's
 // CommonJS runtime cannot load: test/helpers/esm-to-commonjs.js compiles them. (Node itself loads
@@ -31,5 +32,14 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     e2e('sqlite'),
     ...(process.env.TEST_MYSQL_URL ? [e2e('mysql')] : []),
+    ...(process.env.TEST_GALERA_URLS
+      ? [
+          {
+            ...common,
+            displayName: 'cluster',
+            testMatch: ['<rootDir>/test/cluster/**/*.cluster-spec.ts'],
+          },
+        ]
+      : []),
   ],
 };

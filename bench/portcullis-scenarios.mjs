@@ -7,7 +7,9 @@ const PASSWORD = 'lantern-orbit-velvet-42';
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 const COOKIE = 'portcullis';
 
-export async function createScenarios(baseUrl, { adminKey, workers }) {
+// `users` names this set's accounts (several sets share one database when several instances are
+// measured together).
+export async function createScenarios(baseUrl, { adminKey, workers, users = 'bench' }) {
   const http = httpClient(baseUrl);
   const admin = { authorization: `Bearer ${adminKey}` };
 
@@ -25,12 +27,16 @@ export async function createScenarios(baseUrl, { adminKey, workers }) {
   };
   // One user per worker: login throttling counts attempts per account, and parallel sign-ins to
   // one account would (rightly) lock it.
-  const username = (worker) => `bench-${worker}`;
+  const username = (worker) => `${users}-${worker}`;
   for (let worker = 0; worker < workers; worker++) {
     expectStatus(
       await http.send('POST', '/admin/users', {
         headers: admin,
-        json: { username: username(worker), password: PASSWORD, email: `${worker}@example.com` },
+        json: {
+          username: username(worker),
+          password: PASSWORD,
+          email: `${username(worker)}@example.com`,
+        },
       }),
       201,
       'create user',

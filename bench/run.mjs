@@ -4,13 +4,17 @@
 //
 //   npm run bench -- [--workers 32] [--duration 10] [--warmup 2] [--engines sqlite,mysql]
 //                    [--scenarios a,b] [--no-peer] [--no-write] [--soak [--soak-minutes 10]]
+//   npm run bench -- --cluster [--workers 32] [--duration 10] [--scenarios a,b]
 //
 // MySQL: a fresh database on BENCH_MYSQL_URL (default mysql://root:@127.0.0.1:3306), dropped after.
+// --cluster: 1, 2 and 3 instances on one MySQL server, then on the three nodes of a Galera cluster
+// (BENCH_GALERA_URLS, comma-separated; default: the one test/cluster/galera.sh starts, which this
+// starts and stops itself when nothing answers there), instance i on node i.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem, type as osType, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,9 +25,16 @@ import { httpClient } from './http.mjs';
 const require = createRequire(import.meta.url);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PEER_DIR = join(ROOT, 'bench', 'oidc-provider');
+// One set of secrets for the run: instances that share a database must share them.
 const ADMIN_API_KEY = randomBytes(32).toString('base64url');
+const SESSION_SECRET = randomBytes(32).toString('base64url');
+const SIGNING_KEYS_SECRET = randomBytes(32).toString('base64url');
 const RESULTS_START = '<!-- results:start (written by npm run bench) -->';
 const RESULTS_END = '<!-- results:end -->';
+const CLUSTER_RESULTS = [
+  '<!-- cluster-results:start (written by npm run bench -- --cluster) -->',
+  '<!-- cluster-results:end -->',
+];
 const SCENARIOS = [
   'client_auth+refresh',
   'authorize+token',
@@ -43,13 +54,19 @@ const { values: args } = parseArgs({
     'no-peer': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
+    cluster: { type: 'boolean', default: false },
     'soak-minutes': { type: 'string', default: '10' },
   },
 });
 const workers = Number(args.workers);
 const duration = Number(args.duration);
 const warmup = Number(args.warmup);
-const selected = args.scenarios.split(',');
+const CLUSTER_SCENARIOS = ['introspect', 'client_auth+refresh', 'authorize+token'];
+const selected = (
+  args.cluster && !process.argv.some((arg) => arg.startsWith('--scenarios'))
+    ? CLUSTER_SCENARIOS.join(',')
+    : args.scenarios
+).split(',');
 const mysqlServer = process.env.BENCH_MYSQL_URL ?? 'mysql://root:@127.0.0.1:3306';
 
 function freePort() {
@@ -94,8 +111,8 @@ async function startPortcullis(databaseUrl) {
       ISSUER: baseUrl,
       DATABASE_URL: databaseUrl,
       ADMIN_API_KEY,
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      SIGNING_KEYS_SECRET: randomBytes(32).toString('base64url'),
+      SESSION_SECRET,
+      SIGNING_KEYS_SECRET,
       LOG_LEVEL: 'warn',
     },
     async () => (await fetch(`${baseUrl}/health/ready`)).ok,
@@ -116,9 +133,14 @@ async function startReadyLine(name, script, scriptArgs = [], env = {}) {
   return { ...server, baseUrl: `http://127.0.0.1:${port}` };
 }
 
-// CPU time (user + system) a process has used so far, in ms; null where /proc is missing.
+// CPU time (user + system) a process (or several: the sum) has used so far, in ms; null where
+// /proc is missing.
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
 function cpuMilliseconds(pid) {
+  if (Array.isArray(pid)) {
+    const each = pid.map(cpuMilliseconds);
+    return each.includes(null) ? null : each.reduce((a, b) => a + b, 0);
+  }
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
@@ -170,13 +192,16 @@ async function closedLoop(ops, seconds, pid) {
   };
 }
 
+// `scenarios` may be a list of scenario sets (one per instance): worker w then runs on set
+// w mod n, as worker floor(w / n) of that set.
 async function measure(label, scenarios, name, pid) {
-  if (!scenarios[name]) {
+  const sets = [scenarios].flat();
+  if (!sets[0][name]) {
     return null;
   }
   const ops = [];
   for (let worker = 0; worker < workers; worker++) {
-    ops.push(await scenarios[name](worker));
+    ops.push(await sets[worker % sets.length][name](Math.floor(worker / sets.length)));
   }
   const result = await closedLoop(ops, duration, pid);
   const error = result.errors ? ` (${result.errors} errors: ${result.firstError})` : '';
@@ -416,7 +441,135 @@ function likeForLikeTable(ours, theirs) {
   return rows.join('\n');
 }
 
+// The Galera nodes to measure on; started here (and stopped after) when none answers.
+async function galeraNodes() {
+  const mysql = require('mysql2/promise');
+  const urls = (
+    process.env.BENCH_GALERA_URLS ??
+    'mysql://root:@127.0.0.1:3311,mysql://root:@127.0.0.1:3312,mysql://root:@127.0.0.1:3313'
+  ).split(',');
+  const answers = async () => {
+    try {
+      const connection = await mysql.createConnection({ uri: urls[0], connectTimeout: 2000 });
+      const [[{ size }]] = await connection.query(
+        "SELECT VARIABLE_VALUE AS size FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_CLUSTER_SIZE'",
+      );
+      const [[{ version }]] = await connection.query('SELECT VERSION() AS version');
+      await connection.end();
+      return { size: Number(size), version };
+    } catch {
+      return null;
+    }
+  };
+  let state = await answers();
+  let stop = async () => undefined;
+  if (state === null && process.env.BENCH_GALERA_URLS === undefined) {
+    const script = join(ROOT, 'test', 'cluster', 'galera.sh');
+    console.log('Starting a three-node Galera cluster (test/cluster/galera.sh start)…');
+    execFileSync(script, ['start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    stop = async () => execFileSync(script, ['stop'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    state = await answers();
+  }
+  if (state === null || state.size < urls.length) {
+    throw new Error(`no Galera cluster of ${urls.length} nodes answers at ${urls.join(', ')}`);
+  }
+  return { urls, version: state.version, stop };
+}
+
+// A fresh database on `server` (a mysql:// URL without a database); its URL on each of `servers`.
+async function databaseOn(server, servers) {
+  const mysql = require('mysql2/promise');
+  const name = `portcullis_bench_${randomBytes(4).toString('hex')}`;
+  const admin = await mysql.createConnection({ uri: server });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  return {
+    urls: servers.map((each) => {
+      const url = new URL(each);
+      url.pathname = `/${name}`;
+      return url.toString();
+    }),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await admin.end();
+    },
+  };
+}
+
+// 1, 2 and 3 instances sharing one database: on one MySQL server, then one per Galera node. The
+// workers are spread over the instances; CPU ms/op is that of all instances together.
+async function benchCluster() {
+  const loadBefore = loadavg()[0];
+  const cluster = await galeraNodes();
+  const setups = [];
+  for (const count of [1, 2, 3]) {
+    setups.push({ where: 'one server', count, servers: Array(count).fill(mysqlServer) });
+  }
+  for (const count of [1, 2, 3]) {
+    setups.push({ where: 'Galera', count, servers: cluster.urls.slice(0, count) });
+  }
+  const rows = [];
+  try {
+    for (const setup of setups) {
+      const database = await databaseOn(setup.servers[0], setup.servers);
+      const instances = await Promise.all(database.urls.map((url) => startPortcullis(url)));
+      const sets = [];
+      for (const [index, instance] of instances.entries()) {
+        sets.push(
+          await portcullisScenarios(instance.baseUrl, {
+            adminKey: ADMIN_API_KEY,
+            workers: Math.ceil(workers / instances.length),
+            users: `bench${index}`,
+          }),
+        );
+      }
+      try {
+        for (const name of selected) {
+          const label = `${setup.where} × ${setup.count}`;
+          const pids = instances.map((instance) => instance.pid);
+          rows.push({ ...setup, name, result: await measure(label, sets, name, pids) });
+        }
+      } finally {
+        await Promise.all(sets.map((set) => set.close()));
+        await Promise.all(instances.map((instance) => instance.stop()));
+        await database.drop();
+      }
+    }
+  } finally {
+    await cluster.stop();
+  }
+  const lines = [
+    '| scenario | database | instances | ops/s | p50 ms | p99 ms | CPU ms/op (instances) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const name of selected) {
+    for (const row of rows.filter((each) => each.name === name)) {
+      const errors = row.result?.errors ? ` (${row.result.errors} errors)` : '';
+      lines.push(
+        `| ${name} | ${row.where} | ${row.count} | ${fmt(row.result?.opsPerSecond)}${errors} | ${fmt(row.result?.p50)} | ${fmt(row.result?.p99)} | ${cpu(row.result)} |`,
+      );
+    }
+  }
+  const markdown = lines.join('\n');
+  console.log(`\n${markdown}\n`);
+  if (!args['no-write']) {
+    writeResults(
+      [
+        `Run on ${new Date().toISOString().slice(0, 10)}: ${workers} workers spread over the instances, ${duration} s per scenario after ${warmup} s of warm-up.`,
+        '',
+        `Machine: ${machine(cluster.version)}; the three Galera nodes, the instances and the load driver all on it; load average ${loadBefore.toFixed(1)} before the run, ${loadavg()[0].toFixed(1)} after.`,
+        '',
+        markdown,
+      ].join('\n'),
+      CLUSTER_RESULTS,
+    );
+  }
+}
+
 async function main() {
+  if (args.cluster) {
+    await benchCluster();
+    return;
+  }
   if (args.soak) {
     await soak(Number(args['soak-minutes']));
     return;
@@ -461,17 +614,17 @@ async function main() {
 
 // Replaces the results section of docs/benchmarks.md (between its markers); the rest of the page
 // is prose kept by hand.
-function writeResults(results) {
+function writeResults(results, [startMarker, endMarker] = [RESULTS_START, RESULTS_END]) {
   const path = join(ROOT, 'docs', 'benchmarks.md');
   const page = readFileSync(path, 'utf8');
-  const start = page.indexOf(RESULTS_START);
-  const end = page.indexOf(RESULTS_END);
+  const start = page.indexOf(startMarker);
+  const end = page.indexOf(endMarker);
   if (start < 0 || end < start) {
-    throw new Error(`${path} has no ${RESULTS_START} … ${RESULTS_END} section`);
+    throw new Error(`${path} has no ${startMarker} … ${endMarker} section`);
   }
   writeFileSync(
     path,
-    `${page.slice(0, start + RESULTS_START.length)}\n\n${results}\n\n${page.slice(end)}`,
+    `${page.slice(0, start + startMarker.length)}\n\n${results}\n\n${page.slice(end)}`,
   );
   // Formatted as the repository's check expects.
   execFileSync(join(ROOT, 'node_modules', '.bin', 'prettier'), ['--write', path]);

@@ -33,7 +33,6 @@ export function httpAdapter(
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   useBodyParsers(app);
   app.useLogger(new QuietStartLogger(app.get(Logger)));
-  app.enableShutdownHooks();
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   for (const name of config.get('GENERATED_SECRETS', { infer: true })) {
     new NestLogger('Config').warn(

@@ -297,10 +297,12 @@ async function readPasswordFromStdin(): Promise<string> {
 }
 
 function usage(): string {
-  return `Usage: npm run cli -- <command>\n\n${Object.values(commands)
+  return `Usage: npm run cli -- <command> [--help]\n\n${Object.values(commands)
     .map((command) => `  ${command.summary}`)
     .join('\n')}\n`;
 }
+
+const HELP = { type: 'boolean', short: 'h' } as const;
 
 function describeFailure(error: unknown): string {
   if (error instanceof ValidationFailedException) {
@@ -314,19 +316,33 @@ function describeFailure(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
+// Exit codes: 0 done (or help asked for), 1 the command failed, 2 the command line is wrong.
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return 0;
+  }
   const command = name === undefined ? undefined : commands[name];
   if (!command) {
-    process.stderr.write(usage());
+    process.stderr.write(name === undefined ? usage() : `Unknown command: ${name}\n\n${usage()}`);
     return 2;
   }
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({ args: rest, options: command.options, strict: true }));
+    ({ values } = parseArgs({
+      args: rest,
+      options: { ...command.options, help: HELP },
+      strict: true,
+    }));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n  ${command.summary}\n`);
     return 2;
+  }
+  const { help, ...commandValues } = values;
+  if (help) {
+    process.stdout.write(`Usage: npm run cli -- ${command.summary}\n`);
+    return 0;
   }
   loadEnvFile();
   loadDevelopmentSecrets();
@@ -335,7 +351,7 @@ async function main(argv: string[]): Promise<number> {
     abortOnError: false,
   });
   try {
-    const output = await command.run(app, values);
+    const output = await command.run(app, commandValues);
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
     return 0;
   } finally {

@@ -21,6 +21,30 @@ import { packageRoot } from './pages/pages.service';
 // Fastify listens on localhost unless told otherwise; Express listened on every interface.
 const HOST = '0.0.0.0';
 
+// SIGTERM (or SIGINT) drains: the listener closes (new connections are refused, idle keep-alive
+// ones closed), the requests in flight finish, the database pool closes, and the process exits 0.
+// Requests still running after this long are abandoned and the process exits 1.
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+function exitOnSignals(app: NestFastifyApplication): void {
+  const shutdown = (signal: NodeJS.Signals) => {
+    process.stderr.write(`${signal}: draining\n`);
+    setTimeout(() => {
+      process.stderr.write(`requests still running after ${SHUTDOWN_TIMEOUT_MS} ms: exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
 async function bootstrap(): Promise<void> {
   loadEnvFile();
   loadDevelopmentSecrets();
@@ -31,6 +55,7 @@ async function bootstrap(): Promise<void> {
     { bufferLogs: true },
   );
   await configureApp(app);
+  exitOnSignals(app);
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   const port = config.get('PORT', { infer: true });
   await app.listen({ port, host: HOST });

@@ -335,8 +335,8 @@ describe('operator CLI', () => {
   });
 
   it.each([
-    { args: [], message: /^Usage: npm run cli -- <command>\n/ },
-    { args: ['users:delete'], message: /^Usage: npm run cli -- <command>\n/ },
+    { args: [], message: /^Usage: npm run cli -- <command> \[--help\]\n/ },
+    { args: ['users:delete'], message: /^Unknown command: users:delete\n\nUsage: npm run cli -- / },
     { args: ['users:create', '--nickname', 'x'], message: /^Unknown option '--nickname'/ },
   ])('should print usage with exit code 2 for $args', async ({ args, message }) => {
     const result = await runCli(args, database.url);
@@ -344,6 +344,32 @@ describe('operator CLI', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
   });
+
+  it.each([['--help'], ['-h'], ['help']])(
+    'should print every command on stdout and exit 0 for %s',
+    async (flag) => {
+      const result = await runCli([flag], database.url);
+      expect(result.status).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(
+        /^Usage: npm run cli -- <command> \[--help\]\n\n {2}users:create /,
+      );
+      expect(result.stdout).toContain('\n  keys:list\n');
+    },
+  );
+
+  it.each([
+    ['clients:create', '--help', /^Usage: npm run cli -- clients:create --client_name NAME /],
+    ['keys:rotate', '-h', /^Usage: npm run cli -- keys:rotate \[--alg ES256\|RS256\] /],
+  ])(
+    'should print the usage of %s alone for %s, exit 0 and touch nothing',
+    async (command, flag, usage) => {
+      const result = await runCli([command, flag], database.url, {
+        env: { DATABASE_URL: 'mysql://nobody@127.0.0.1:1/unreachable' },
+      });
+      expect(result).toEqual({ status: 0, stdout: expect.stringMatching(usage), stderr: '' });
+    },
+  );
 
   it('should name the variable and exit 1 when the configuration is invalid', async () => {
     const result = await runCli(['clients:list'], database.url, {

@@ -90,6 +90,9 @@ describe('first run, as the README says', () => {
 
   it('should restart with secrets of its own in .env after the README steps', async () => {
     const oldKey = storedSecrets().ADMIN_API_KEY;
+    // The README: stop the server, set .env, seal a new key, start it again.
+    await server?.stop();
+    server = undefined;
     // cp .env.example .env; sed -i "s/^NAME=.*/NAME=$(secret)/" .env, for the three secrets.
     copyFileSync(join(__dirname, '..', '.env.example'), join(dir, '.env'));
     const secret = () => randomBytes(32).toString('base64url');
@@ -108,8 +111,8 @@ describe('first run, as the README says', () => {
     expect(sealed.stderr).toBe('');
     expect(sealed.status).toBe(0);
 
-    await restart();
-    expect(server?.stderr()).toBe('');
+    server = await startServerIn(dir, dbEnv);
+    expect(server.stderr()).toBe('');
     expect(server?.stdout()).not.toContain('not set');
     expect((await admin(key)).status).toBe(200);
     expect((await admin(oldKey)).status).toBe(401);

@@ -1,6 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ClientsService } from './clients.service';
+import { ClientOrigins } from './client-origins.service';
 
 // CORS for the routes a browser app calls directly (the token endpoint, the protected API): only
 // an origin some enabled client lists in allowed_origins gets Access-Control-Allow-Origin, and
@@ -8,7 +8,7 @@ import { ClientsService } from './clients.service';
 // Fastify's routing, on Node's own request and response.
 @Injectable()
 export class ClientOriginsCorsMiddleware implements NestMiddleware {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(private readonly origins: ClientOrigins) {}
 
   async use(
     request: IncomingMessage,
@@ -22,7 +22,7 @@ export class ClientOriginsCorsMiddleware implements NestMiddleware {
     }
     response.appendHeader('Vary', 'Origin');
     try {
-      if (!(await this.clients.isAllowedOrigin(origin))) {
+      if (!(await this.origins.isAllowedOrigin(origin))) {
         next();
         return;
       }

@@ -11,15 +11,9 @@ import {
   UsePipes,
 } from '@nestjs/common';
 import { AdminErrorBody } from '../common/openapi';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../common/access';
-import { NoStore } from '../common/no-store';
+import { ReturnsSecretOnce } from '../common/no-store';
 import { Actor, RequestActor } from '../common/actor';
 import { adminValidationPipe } from '../common/validation';
 import { ClientsService } from './clients.service';
@@ -38,11 +32,7 @@ export class ClientsController {
   constructor(private readonly clientsService: ClientsService) {}
 
   @Post()
-  @NoStore()
-  @ApiCreatedResponse({
-    type: ClientResponseDto,
-    description: 'Includes client_secret, shown once',
-  })
+  @ReturnsSecretOnce(201, ClientResponseDto, 'Includes client_secret, shown once')
   async create(
     @Body() body: CreateClientDto,
     @RequestActor() actor: Actor,
@@ -84,12 +74,7 @@ export class ClientsController {
   }
 
   @Post(':id/secret')
-  @HttpCode(200)
-  @NoStore()
-  @ApiOkResponse({
-    type: ClientResponseDto,
-    description: 'Includes the new client_secret, shown once',
-  })
+  @ReturnsSecretOnce(200, ClientResponseDto, 'Includes the new client_secret, shown once')
   @ApiNotFoundResponse()
   async rotateSecret(
     @Param('id') id: string,

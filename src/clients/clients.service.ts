@@ -1,13 +1,14 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
-import { AuditRecord, AuditService } from '../audit/audit.service';
+import { DataSource, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { ValidationFailedException } from '../common/validation';
 import { hydrate, selectColumns } from '../database/prepared-select';
 import { inTransaction } from '../database/transactions';
 import { Client, ClientStatus } from './client.entity';
+import { clientEvent, ClientEventRecord } from './client-events';
 import { clientRuleProblems, defaultGrantTypes } from './client-metadata';
 import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client.dto';
 
@@ -16,14 +17,9 @@ export type IssuedClient = { client: Client; secret?: string };
 // A developer's application: who registered it and the status it starts in.
 export type Ownership = { ownerId: string; status: ClientStatus };
 
-// Which statuses an operator's decision moves a client from, and to.
-const REVIEW = {
-  approve: { from: ['pending', 'rejected'], to: 'approved' },
-  reject: { from: ['pending', 'approved'], to: 'rejected' },
-} as const;
-export type ReviewDecision = keyof typeof REVIEW;
-
-// Clients and their life cycle. Every change is stored together with its audit record.
+// Clients: registration, changes, secret rotation, deletion and lookup. Every change is stored
+// together with its audit record. An operator's review is ClientReviews', the CORS origin lookup
+// ClientOrigins'.
 @Injectable()
 export class ClientsService {
   private readonly byId: string;
@@ -91,20 +87,6 @@ export class ClientsService {
   async findUsable(clientId: string): Promise<Client | null> {
     const client = await this.find(clientId);
     return client?.isUsable ? client : null;
-  }
-
-  // Whether a usable client lists this browser origin in allowed_origins (CORS). The LIKE narrows
-  // the rows to those whose JSON list holds the quoted origin; the exact check is done in code.
-  async isAllowedOrigin(origin: string): Promise<boolean> {
-    const quoted = JSON.stringify(origin).replace(/[!%_]/g, '!$&');
-    const candidates = await this.clients
-      .createQueryBuilder('client')
-      .select(['client.clientId', 'client.allowedOrigins'])
-      .where('client.enabled = :enabled', { enabled: true })
-      .andWhere('client.status = :approved', { approved: 'approved' })
-      .andWhere("client.allowed_origins LIKE :pattern ESCAPE '!'", { pattern: `%${quoted}%` })
-      .getMany();
-    return candidates.some((client) => client.allowedOrigins.includes(origin));
   }
 
   async get(clientId: string): Promise<Client> {
@@ -188,7 +170,7 @@ export class ClientsService {
       if (!affected) {
         throw new NotFoundException('client not found');
       }
-      await this.record(manager, client, { type: 'client.deleted', actor });
+      await this.audit.record(manager, clientEvent(client, { type: 'client.deleted', actor }));
     });
   }
 
@@ -208,55 +190,11 @@ export class ClientsService {
     };
   }
 
-  // An operator's decision, in the caller's transaction (see AppReviewService). The status moves
-  // with one conditional UPDATE, so of two concurrent decisions on one client only those that find
-  // it in a status they apply to take effect.
-  async review(
-    manager: EntityManager,
-    clientId: string,
-    decision: ReviewDecision,
-    actor: Actor,
-    reason?: string,
-  ): Promise<Client> {
-    const { from, to } = REVIEW[decision];
-    const { affected } = await manager.update(
-      Client,
-      { clientId, status: In([...from]) },
-      { status: to, rejectionReason: reason ?? null, updatedAt: new Date() },
-    );
-    const client = await manager.findOneBy(Client, { clientId });
-    if (client?.clientId !== clientId) {
-      throw new NotFoundException('client not found');
-    }
-    if (!affected) {
-      throw new ConflictException(`client is already ${client.status}`);
-    }
-    await this.record(manager, client, {
-      type: decision === 'approve' ? 'client.approved' : 'client.rejected',
-      actor,
-      details: reason === undefined ? undefined : { reason },
-    });
-    return client;
-  }
-
-  private saveRecorded(client: Client, record: Omit<AuditRecord, 'clientId' | 'userId'>) {
+  private saveRecorded(client: Client, record: ClientEventRecord) {
     return inTransaction(this.dataSource, async (manager) => {
       const saved = await manager.save(client);
-      await this.record(manager, saved, record);
+      await this.audit.record(manager, clientEvent(saved, record));
       return saved;
-    });
-  }
-
-  // Client events concern the application's owner, if a developer registered it.
-  private record(
-    manager: EntityManager,
-    client: Client,
-    record: Omit<AuditRecord, 'clientId' | 'userId'>,
-  ) {
-    return this.audit.record(manager, {
-      ...record,
-      clientId: client.clientId,
-      userId: client.ownerId,
     });
   }
 

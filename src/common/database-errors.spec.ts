@@ -20,6 +20,9 @@ describe('database errors', () => {
     { error: queryFailed('ECONNREFUSED'), unique: false, unavailable: true },
     { error: queryFailed('PROTOCOL_CONNECTION_LOST'), unique: false, unavailable: true },
     { error: queryFailed('SQLITE_BUSY'), unique: false, unavailable: true },
+    { error: queryFailed('ER_LOCK_DEADLOCK'), unique: false, unavailable: true },
+    { error: queryFailed('ER_UNKNOWN_COM_ERROR'), unique: false, unavailable: true },
+    { error: queryFailed('ER_ERROR_DURING_COMMIT'), unique: false, unavailable: true },
     { error: queryFailed('SQLITE_IOERR_WRITE'), unique: false, unavailable: true },
     {
       error: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),

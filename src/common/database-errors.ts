@@ -18,7 +18,11 @@ const UNAVAILABLE = new Set([
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
   'ER_LOCK_WAIT_TIMEOUT',
-  // Still deadlocked after inTransaction's retries: busy, not broken.
+  // A Galera node outside the primary component ("WSREP has not yet prepared node for application
+  // use"), or one that lost the cluster while committing.
+  'ER_UNKNOWN_COM_ERROR',
+  'ER_ERROR_DURING_COMMIT',
+  // Still deadlocked (or in certification conflict) after inTransaction's retries: busy, not broken.
   'ER_LOCK_DEADLOCK',
   'SQLITE_BUSY',
   'SQLITE_LOCKED',

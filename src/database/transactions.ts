@@ -8,12 +8,17 @@ import { isMysql } from './named-query';
 export const SINGLE_STATEMENT = { transaction: false } as const;
 
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
-const MYSQL_ATTEMPTS = 3;
+// A deadlock on one server, or a certification conflict on a Galera cluster (another node committed
+// a write to the same rows first; reported as the same ER_LOCK_DEADLOCK), rolls the whole
+// transaction back: it is run again, at most this many times in all, after a short random pause
+// (so that the transactions that collided do not collide again in step).
+const MYSQL_ATTEMPTS = 5;
+const RETRY_PAUSE_MS = 5;
 
 // Runs `work` in one transaction. On SQLite there is a single connection, so two transactions
 // open at once would collide: they run one after another. On MySQL, READ COMMITTED keeps the
-// family-wide UPDATEs free of gap locks, and a deadlock (InnoDB rolled the whole transaction back)
-// is retried as MySQL recommends.
+// family-wide UPDATEs free of gap locks, and a deadlock or certification conflict (the whole
+// transaction was rolled back) is retried as MySQL and Galera recommend.
 export async function inTransaction<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
@@ -34,6 +39,7 @@ export async function inTransaction<T>(
       if (attempt >= MYSQL_ATTEMPTS || !isDeadlock(error)) {
         throw error;
       }
+      await pause(Math.random() * RETRY_PAUSE_MS * 2 ** attempt);
     }
   }
 }
@@ -69,4 +75,8 @@ async function readCommittedTransaction<T>(
   } finally {
     await runner.release();
   }
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConsentsService } from '../consents/consents.service';
 import { Client } from '../clients/client.entity';
-import { ClientsService, ReviewDecision } from '../clients/clients.service';
+import { ClientReviews, ReviewDecision } from '../clients/client-reviews.service';
 import { Actor } from '../common/actor';
 import { inTransaction } from '../database/transactions';
 import { RevocationService } from '../tokens/revocation.service';
@@ -15,7 +15,7 @@ import { RevocationService } from '../tokens/revocation.service';
 export class AppReviewService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly clients: ClientsService,
+    private readonly reviews: ClientReviews,
     private readonly revocation: RevocationService,
     private readonly consents: ConsentsService,
   ) {}
@@ -27,7 +27,7 @@ export class AppReviewService {
     reason?: string,
   ): Promise<Client> {
     return inTransaction(this.dataSource, async (manager) => {
-      const client = await this.clients.review(manager, clientId, decision, actor, reason);
+      const client = await this.reviews.review(manager, clientId, decision, actor, reason);
       if (decision === 'reject') {
         await this.revocation.revokeGrants(manager, { clientId: client.clientId });
         await this.consents.forget(manager, { clientId: client.clientId });

@@ -9,10 +9,10 @@ import {
   Post,
   UsePipes,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ClientResponseDto } from '../clients/dto/client.dto';
 import { Principal, Scopes, TokenPrincipal } from '../common/access';
-import { NoStore } from '../common/no-store';
+import { ReturnsSecretOnce } from '../common/no-store';
 import { Actor, RequestActor } from '../common/actor';
 import { adminValidationPipe } from '../common/validation';
 import { DeveloperAppsService } from './developer-apps.service';
@@ -28,11 +28,7 @@ export class DeveloperAppsApiController {
   constructor(private readonly apps: DeveloperAppsService) {}
 
   @Post()
-  @NoStore()
-  @ApiCreatedResponse({
-    type: ClientResponseDto,
-    description: 'Includes client_secret, shown once',
-  })
+  @ReturnsSecretOnce(201, ClientResponseDto, 'Includes client_secret, shown once')
   async register(
     @Principal() principal: TokenPrincipal,
     @Body() body: RegisterAppDto,
@@ -82,12 +78,7 @@ export class DeveloperAppsApiController {
   }
 
   @Post(':id/secret')
-  @HttpCode(200)
-  @NoStore()
-  @ApiOkResponse({
-    type: ClientResponseDto,
-    description: 'Includes the new client_secret, shown once',
-  })
+  @ReturnsSecretOnce(200, ClientResponseDto, 'Includes the new client_secret, shown once')
   @ApiNotFoundResponse()
   async rotateSecret(
     @Principal() principal: TokenPrincipal,

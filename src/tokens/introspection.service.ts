@@ -3,8 +3,11 @@ import { ConfigService } from '@nestjs/config';
 import { Client } from '../clients/client.entity';
 import { OAuthError } from '../common/oauth-error';
 import { Env } from '../config/env.validation';
+import { User } from '../users/user.entity';
 import { AccessTokensService } from './access-tokens.service';
+import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
+import { TokenOwners } from './token-owners.service';
 
 export type IntrospectionResponse =
   | { active: false }
@@ -32,6 +35,7 @@ export class IntrospectionService {
   constructor(
     private readonly accessTokens: AccessTokensService,
     private readonly refreshTokens: RefreshTokensService,
+    private readonly owners: TokenOwners,
     config: ConfigService<Env, true>,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
@@ -51,11 +55,30 @@ export class IntrospectionService {
         ? this.active(row, principal.user.id, principal.user.username, 'Bearer')
         : INACTIVE;
     }
-    const refresh = await this.refreshTokens.inspect(token);
+    const refresh = await this.liveRefreshToken(token);
     if (refresh && visible(refresh.row.clientId)) {
       return this.active(refresh.row, refresh.user.id, refresh.user.username, 'refresh_token');
     }
     return INACTIVE;
+  }
+
+  // A live refresh token: its family's head, nothing revoked or expired, its client enabled and
+  // its user valid; with its user.
+  private async liveRefreshToken(token: string): Promise<{ row: RefreshToken; user: User } | null> {
+    const row = await this.refreshTokens.find(token);
+    const family = row?.family;
+    if (
+      !row ||
+      !family ||
+      family.revokedAt !== null ||
+      family.headTokenId !== row.id ||
+      row.revokedAt !== null ||
+      row.expiresAt <= new Date()
+    ) {
+      return null;
+    }
+    const user = await this.owners.liveOwners(row);
+    return user ? { row, user } : null;
   }
 
   private active(

@@ -2,36 +2,31 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, IsNull, Repository } from 'typeorm';
-import { GrantsOf } from '../common/grants';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Client } from '../clients/client.entity';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { resolveScope, scopeList } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { User } from '../users/user.entity';
-import { AccessGrant, AccessTokensService, IssuedIn } from './access-tokens.service';
+import { AccessGrant } from './access-tokens.service';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
-import { TokenOwners } from './token-owners.service';
-import { isIssuedAfterInvalidation, isWithinReuseGrace } from './token-rules';
+import { RefreshTokenFamilies } from './refresh-token-families.service';
+import { FamilyHead, isIssuedAfterInvalidation, Succession, successionOf } from './token-rules';
 
-export type Rotation =
+export type RefreshRotation =
   | { outcome: 'rotated'; refreshToken: string; grant: AccessGrant }
   | { outcome: 'refused'; reason: string }
   | { outcome: 'invalid_scope'; reason: string };
 
-// How the presented token hands on to a successor: the head moves from `expectedHead` to it.
-type Succession =
-  | { kind: 'rotate'; expectedHead: string }
-  | { kind: 'replace'; expectedHead: string }
-  | { kind: 'reuse' };
+const refused = (reason: string): RefreshRotation => ({ outcome: 'refused', reason });
 
-const refused = (reason: string): Rotation => ({ outcome: 'refused', reason });
-
-// Refresh tokens (RFC 6749 §6, RFC 9700 §4.14): 256 random bits stored as SHA-256, bound to their
-// client and grant, rotated on every use. A family is one grant's chain of tokens; its head is the
-// one live token, moved by a compare-and-set UPDATE on the family row, so of any number of
-// parallel refreshes of one token at most one moves it from each state.
+// Refresh token rotation (RFC 6749 §6, RFC 9700 §4.14): 256 random bits stored as SHA-256, bound
+// to their client and grant, rotated on every use. A family is one grant's chain of tokens; its
+// head is the one live token, moved by a compare-and-set UPDATE on the family row, so of any
+// number of parallel refreshes of one token at most one moves it from each state. What a
+// presentation means (rotate, retry, reuse) is decided by successionOf (token-rules.ts); taking a
+// grant back is RefreshTokenFamilies'.
 @Injectable()
 export class RefreshTokensService {
   private readonly ttlMs: number;
@@ -39,8 +34,7 @@ export class RefreshTokensService {
 
   constructor(
     @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
-    private readonly owners: TokenOwners,
-    private readonly accessTokens: AccessTokensService,
+    private readonly families: RefreshTokenFamilies,
     config: ConfigService<Env, true>,
   ) {
     this.ttlMs = config.get('REFRESH_TOKEN_TTL', { infer: true }) * 1000;
@@ -77,7 +71,7 @@ export class RefreshTokensService {
     presented: string,
     client: Client,
     requestedScope: string | undefined,
-  ): Promise<Rotation> {
+  ): Promise<RefreshRotation> {
     const now = new Date();
     const token = await this.find(presented, manager);
     // A token of another client is refused without touching its grant.
@@ -92,9 +86,15 @@ export class RefreshTokensService {
       return refused('the refresh token is invalid or expired');
     }
     // Reuse is judged before anything else the request asks, so no parameter can dodge it.
-    const succession = await this.successionOf(manager, token, family, now);
+    const succession = successionOf(
+      token,
+      family.headTokenId,
+      await this.headOf(manager, token, family),
+      now,
+      this.graceSeconds,
+    );
     if (succession.kind === 'reuse') {
-      await this.revokeFamily(manager, family.id);
+      await this.families.revokeFamily(manager, family.id);
       return refused('the refresh token was already used; its grant has been revoked');
     }
     // RFC 6749 §6: never wider than the grant, nor than what the client may still request.
@@ -139,75 +139,18 @@ export class RefreshTokensService {
       .getOne();
   }
 
-  // A live token (its family's head, nothing revoked or expired, its client enabled and its user
-  // valid) with its user, for introspection.
-  async inspect(token: string): Promise<{ row: RefreshToken; user: User } | null> {
-    const row = await this.find(token);
-    const family = row?.family;
-    if (
-      !row ||
-      !family ||
-      family.revokedAt !== null ||
-      family.headTokenId !== row.id ||
-      row.revokedAt !== null ||
-      row.expiresAt <= new Date()
-    ) {
-      return null;
-    }
-    const user = await this.owners.liveOwners(row);
-    return user ? { row, user } : null;
-  }
-
-  // Revokes everything issued in one grant: the family, its refresh tokens and its access tokens.
-  async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
-    await this.revokeIssued(manager, { id: familyId }, { familyId });
-  }
-
-  // Revokes a client's grants (of one user, or of all), and all they issued.
-  async revokeAllOf(manager: EntityManager, grants: GrantsOf): Promise<void> {
-    await this.revokeIssued(manager, grants, grants);
-  }
-
-  // The family rows are written first, so on MySQL this waits for a rotation in progress and then
-  // also revokes the successor it inserted.
-  private async revokeIssued(
-    manager: EntityManager,
-    families: FindOptionsWhere<RefreshTokenFamily>,
-    issued: IssuedIn,
-  ): Promise<void> {
-    const now = new Date();
-    await manager
-      .getRepository(RefreshTokenFamily)
-      .update({ ...families, revokedAt: IsNull() }, { revokedAt: now });
-    await manager
-      .getRepository(RefreshToken)
-      .update({ ...issued, revokedAt: IsNull() }, { revokedAt: now });
-    await this.accessTokens.revokeIssued(manager, issued, now);
-  }
-
-  // The presented token is the head: rotate it. It was rotated moments ago and the head is its own
-  // successor: a retry after a lost response, which replaces that successor. Anything else is
-  // reuse of an old token.
-  private async successionOf(
+  // The family's head, read only when it is not the presented token (a retry or a reuse).
+  private async headOf(
     manager: EntityManager,
     token: RefreshToken,
     family: RefreshTokenFamily,
-    now: Date,
-  ): Promise<Succession> {
+  ): Promise<FamilyHead | null> {
     if (family.headTokenId === token.id) {
-      return { kind: 'rotate', expectedHead: token.id };
+      return null;
     }
-    if (
-      token.revokedAt !== null ||
-      token.rotatedAt === null ||
-      !isWithinReuseGrace(token.rotatedAt, now, this.graceSeconds)
-    ) {
-      return { kind: 'reuse' };
-    }
-    const head = await manager.getRepository(RefreshToken).findOneBy({ id: family.headTokenId });
-    return head?.parentId === token.id
-      ? { kind: 'replace', expectedHead: head.id }
-      : { kind: 'reuse' };
+    return manager
+      .getRepository(RefreshToken)
+      .findOne({ select: { id: true, parentId: true }, where: { id: family.headTokenId } });
   }
 
   // A rotated token is marked with the time of its first rotation (the grace window starts there);

@@ -6,6 +6,7 @@ import { GrantsOf } from '../common/grants';
 import { Client } from '../clients/client.entity';
 import { inTransaction } from '../database/transactions';
 import { AccessTokensService } from './access-tokens.service';
+import { RefreshTokenFamilies } from './refresh-token-families.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 
 // RFC 7009. Unknown, already revoked and other clients' tokens are all answered alike (200, no
@@ -17,6 +18,7 @@ export class RevocationService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accessTokens: AccessTokensService,
     private readonly refreshTokens: RefreshTokensService,
+    private readonly families: RefreshTokenFamilies,
     private readonly codes: AuthorizationCodesService,
   ) {}
 
@@ -32,7 +34,7 @@ export class RevocationService {
     if (refresh?.clientId === caller.clientId) {
       // §2.1: revoking a refresh token also invalidates the access tokens of its grant.
       await inTransaction(this.dataSource, (manager) =>
-        this.refreshTokens.revokeFamily(manager, refresh.familyId),
+        this.families.revokeFamily(manager, refresh.familyId),
       );
     }
   }
@@ -42,6 +44,6 @@ export class RevocationService {
   // then every grant.
   async revokeGrants(manager: EntityManager, grants: GrantsOf): Promise<void> {
     await this.codes.withdrawAll(manager, grants);
-    await this.refreshTokens.revokeAllOf(manager, grants);
+    await this.families.revokeAllOf(manager, grants);
   }
 }

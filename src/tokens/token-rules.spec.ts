@@ -1,4 +1,4 @@
-import { isIssuedAfterInvalidation, isWithinReuseGrace } from './token-rules';
+import { isIssuedAfterInvalidation, isWithinReuseGrace, successionOf } from './token-rules';
 
 const at = (iso: string) => new Date(iso);
 
@@ -42,5 +42,69 @@ describe('isWithinReuseGrace', () => {
     { now: '2026-01-01T00:00:00.001Z', grace: 0, expected: false },
   ])('should return $expected at $now with a grace of $grace s', ({ now, grace, expected }) => {
     expect(isWithinReuseGrace(rotatedAt, at(now), grace)).toBe(expected);
+  });
+});
+
+describe('successionOf', () => {
+  const now = at('2026-01-01T00:00:05.000Z');
+  const rotatedAt = at('2026-01-01T00:00:00.000Z');
+  const token = (fields: { rotatedAt?: Date | null; revokedAt?: Date | null } = {}) => ({
+    id: 't1',
+    rotatedAt: fields.rotatedAt ?? null,
+    revokedAt: fields.revokedAt ?? null,
+  });
+  const successor = { id: 't2', parentId: 't1' };
+  it.each([
+    {
+      name: 'the head is rotated',
+      presented: token(),
+      headId: 't1',
+      head: null,
+      expected: { kind: 'rotate', expectedHead: 't1' },
+    },
+    {
+      name: 'a retry within the grace replaces the unused successor',
+      presented: token({ rotatedAt }),
+      headId: 't2',
+      head: successor,
+      expected: { kind: 'replace', expectedHead: 't2' },
+    },
+    {
+      name: 'a retry after the grace is reuse',
+      presented: token({ rotatedAt: at('2025-12-31T23:59:54.000Z') }),
+      headId: 't2',
+      head: successor,
+      expected: { kind: 'reuse' },
+    },
+    {
+      name: 'a retry once the successor was itself rotated is reuse',
+      presented: token({ rotatedAt }),
+      headId: 't3',
+      head: { id: 't3', parentId: 't2' },
+      expected: { kind: 'reuse' },
+    },
+    {
+      name: 'a replaced (revoked) token presented again is reuse',
+      presented: token({ rotatedAt, revokedAt: rotatedAt }),
+      headId: 't2',
+      head: successor,
+      expected: { kind: 'reuse' },
+    },
+    {
+      name: 'a token never rotated and not the head is reuse',
+      presented: token(),
+      headId: 't2',
+      head: successor,
+      expected: { kind: 'reuse' },
+    },
+    {
+      name: 'a head that could not be read is reuse',
+      presented: token({ rotatedAt }),
+      headId: 't2',
+      head: null,
+      expected: { kind: 'reuse' },
+    },
+  ])('should decide $expected.kind when $name', ({ presented, headId, head, expected }) => {
+    expect(successionOf(presented, headId, head, now, 10)).toEqual(expected);
   });
 });

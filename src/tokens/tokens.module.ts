@@ -11,6 +11,7 @@ import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
+import { RefreshTokenFamilies } from './refresh-token-families.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { TokenIssuer } from './token-issuer.service';
 import { TokenOwners } from './token-owners.service';
@@ -46,6 +47,7 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
   providers: [
     AccessTokensService,
     RefreshTokensService,
+    RefreshTokenFamilies,
     TokenIssuer,
     TokenOwners,
     TokensService,

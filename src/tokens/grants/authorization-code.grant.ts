@@ -7,7 +7,7 @@ import { OAuthError, throwIfOAuthError } from '../../common/oauth-error';
 import { requiredParam } from '../../common/oauth-params';
 import { inTransaction } from '../../database/transactions';
 import { TokenRequestDto } from '../dto/token-request.dto';
-import { RefreshTokensService } from '../refresh-tokens.service';
+import { RefreshTokenFamilies } from '../refresh-token-families.service';
 import { TokenIssuer } from '../token-issuer.service';
 import { TokenResponse } from '../token-response';
 import { TokenOwners } from '../token-owners.service';
@@ -21,7 +21,7 @@ export class AuthorizationCodeGrant {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly codes: AuthorizationCodesService,
     private readonly owners: TokenOwners,
-    private readonly refreshTokens: RefreshTokensService,
+    private readonly families: RefreshTokenFamilies,
     private readonly issuer: TokenIssuer,
   ) {}
 
@@ -34,7 +34,7 @@ export class AuthorizationCodeGrant {
         manager,
       );
       if (exchange.outcome === 'reused') {
-        await this.refreshTokens.revokeFamily(manager, exchange.familyId);
+        await this.families.revokeFamily(manager, exchange.familyId);
         return new OAuthError('invalid_grant', 'the authorization code was already used');
       }
       if (exchange.outcome === 'refused') {

@@ -27,7 +27,7 @@ import {
 
 export type Signer = { kid: string; alg: SigningAlgorithm; key: CryptoKey };
 export type VerificationKey = Signer & KeyLifetime;
-export type Rotation = { activated: SigningKey; retiring: SigningKey[] };
+export type KeyRotation = { activated: SigningKey; retiring: SigningKey[] };
 
 // The published keys are reloaded when the set held in memory is older than this.
 const VERIFICATION_CACHE_MS = 60_000;
@@ -98,7 +98,7 @@ export class SigningKeysService {
 
   // Makes a new key active and starts retiring the others. `alg` defaults to the algorithm of the
   // key it replaces (ES256 for the first).
-  async rotate(alg?: SigningAlgorithm): Promise<Rotation> {
+  async rotate(alg?: SigningAlgorithm): Promise<KeyRotation> {
     const current = await this.keys.findOne(NEWEST_ACTIVE);
     const currentAlg = current?.alg;
     const algorithm = alg ?? (isSigningAlgorithm(currentAlg) ? currentAlg : 'ES256');
