@@ -10,7 +10,7 @@ import { ConsentsModule } from './consents/consents.module';
 import { ErrorsFilter } from './common/errors.filter';
 import { loggerParams } from './common/logger';
 import { appConfigModule } from './config/config';
-import { validateEnv } from './config/env.validation';
+import { Env, validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
 import { DeveloperModule } from './developer/developer.module';
 import { developerScopesProblem } from './developer/developer-scopes';
@@ -24,7 +24,14 @@ import { UsersModule } from './users/users.module';
 export type AppModuleOptions = {
   // The CLI keeps stdout for its own output and logs to stderr.
   logTo?: 'stdout' | 'stderr';
+  // Already validated (validateAppEnv) by an entry point that also needs it before Nest starts.
+  env?: Env;
 };
+
+// The environment checked once, with the rules features add for their own variables.
+export function validateAppEnv(raw: Record<string, unknown> = process.env): Env {
+  return validateEnv(raw, { DEVELOPER_SCOPES: developerScopesProblem });
+}
 
 // Routes that browser apps call from their own origin (never /oauth/authorize or the pages).
 const CORS_ROUTES = [
@@ -41,8 +48,10 @@ const CORS_ROUTES = [
 export class AppModule implements NestModule {
   // Validates the environment right away: an invalid value throws InvalidEnvironmentError here,
   // before any module starts, and the entry point prints its message.
-  static forRoot({ logTo = 'stdout' }: AppModuleOptions = {}): DynamicModule {
-    const env = validateEnv(process.env, { DEVELOPER_SCOPES: developerScopesProblem });
+  static forRoot({
+    logTo = 'stdout',
+    env = validateAppEnv(),
+  }: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [

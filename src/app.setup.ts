@@ -4,6 +4,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { BODY_LIMIT_BYTES, useBodyParsers } from './common/body-parsers';
+import { QuietStartLogger } from './common/logger';
+import { DEVELOPMENT_SECRETS_FILE, secretsFromDevelopmentFile } from './config/development-secrets';
 import { Env } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
 import { SigningKeysService } from './tokens/signing-keys/signing-keys.service';
@@ -13,9 +15,17 @@ import { SigningKeysService } from './tokens/signing-keys/signing-keys.service';
 const REQUEST_TIMEOUT_MS = 30_000;
 
 // The HTTP server under the app: Fastify, which serves several times the requests per second of
-// Nest's default Express on the same routes (docs/benchmarks.md).
-export function httpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, requestTimeout: REQUEST_TIMEOUT_MS });
+// Nest's default Express on the same routes (docs/benchmarks.md). With TRUST_PROXY, the client
+// address (throttling, audit) is read from X-Forwarded-For, but only through those proxies: a
+// header from any other peer is ignored.
+export function httpAdapter(
+  { TRUST_PROXY }: Pick<Env, 'TRUST_PROXY'> = { TRUST_PROXY: [] },
+): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    trustProxy: TRUST_PROXY.length > 0 ? TRUST_PROXY : false,
+  });
 }
 
 // Everything main.ts does to the app besides listening, shared with the e2e tests so they exercise
@@ -23,11 +33,18 @@ export function httpAdapter(): FastifyAdapter {
 // signing key.
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   useBodyParsers(app);
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartLogger(app.get(Logger)));
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   for (const name of config.get('GENERATED_SECRETS', { infer: true })) {
     new NestLogger('Config').warn(
       `${name} is not set: generated a random one for this process (development only; set it in production)`,
+    );
+  }
+  const fromFile = secretsFromDevelopmentFile();
+  if (fromFile.length > 0) {
+    new NestLogger('Config').warn(
+      `${fromFile.join(', ')} not set: using the development values in ${DEVELOPMENT_SECRETS_FILE} ` +
+        '(written on the first start, kept across restarts; development only, set them in production)',
     );
   }
   await app.get(SigningKeysService).prepare();
@@ -72,8 +89,13 @@ function serveApiDocs(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
-      .setTitle('Portcullis admin API')
-      .setDescription('Manage OAuth clients and users. Authenticate with the ADMIN_API_KEY.')
+      .setTitle('Portcullis API')
+      .setDescription(
+        'The OAuth endpoints (/oauth/token, /oauth/revoke, /oauth/introspect, metadata), the ' +
+          'protected API (/api/me) and the admin routes (Authorization: Bearer ADMIN_API_KEY). ' +
+          'OAuth errors are {"error","error_description"} (RFC 6749 §5.2, RFC 6750 §3); admin ' +
+          'errors are {"statusCode","error","message"} with "fields" on invalid input.',
+      )
       .addBearerAuth()
       .build(),
   );

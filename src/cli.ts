@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { HttpException, INestApplicationContext } from '@nestjs/common';
+import { HttpException, INestApplicationContext, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { AppModule } from './app.module';
@@ -9,14 +9,17 @@ import {
   CreateClientDto,
   ListClientsQueryDto,
   RejectClientDto,
+  UpdateClientDto,
 } from './clients/dto/client.dto';
 import { CLI_ACTOR } from './common/actor';
 import { AppReviewService } from './developer/app-review.service';
 import { validateInput, ValidationFailedException } from './common/validation';
 import { Env, InvalidEnvironmentError } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
+import { loadDevelopmentSecrets } from './config/development-secrets';
 import { loadEnvFile } from './config/load-env-file';
-import { CreateUserDto, UserResponseDto } from './users/dto/user.dto';
+import { PaginationQueryDto } from './common/pagination.dto';
+import { CreateUserDto, UpdateUserDto, UserResponseDto } from './users/dto/user.dto';
 import { UsersService } from './users/users.service';
 import { SigningKey } from './tokens/signing-keys/signing-key.entity';
 import { SigningKeysService } from './tokens/signing-keys/signing-keys.service';
@@ -34,6 +37,25 @@ type Command = {
 
 const single = { type: 'string' } as const;
 const multiple = { type: 'string', multiple: true } as const;
+
+// The client metadata flags of clients:create and clients:update (the admin API's field names).
+const CLIENT_OPTIONS = {
+  client_name: single,
+  redirect_uris: multiple,
+  grant_types: multiple,
+  scope: single,
+  token_endpoint_auth_method: single,
+  access_token_format: single,
+  allowed_origins: multiple,
+  require_pkce: single,
+  skip_consent: single,
+  introspection_allowed: single,
+  enabled: single,
+  id_token_signed_response_alg: single,
+  post_logout_redirect_uris: multiple,
+  backchannel_logout_uri: single,
+  backchannel_logout_session_required: single,
+} satisfies Options;
 
 const commands: Record<string, Command> = {
   'users:create': {
@@ -54,6 +76,49 @@ const commands: Record<string, Command> = {
       return UserResponseDto.from(await app.get(UsersService).create(body));
     },
   },
+  'users:list': {
+    summary: 'users:list [--limit N] [--offset N]   (oldest first; limit 1..500, default 100)',
+    options: { limit: single, offset: single },
+    run: async (app, values) => {
+      const page = await validateInput(PaginationQueryDto, values, 'query');
+      return (await app.get(UsersService).list(page)).map((user) => UserResponseDto.from(user));
+    },
+  },
+  'users:disable': {
+    summary:
+      'users:disable --username NAME   (ends their sessions and revokes their tokens; users:enable undoes only the flag)',
+    options: { username: single },
+    run: async (app, values) => {
+      const users = app.get(UsersService);
+      const user = await findUserByName(users, values);
+      return UserResponseDto.from(await users.update(user.id, { enabled: false }));
+    },
+  },
+  'users:enable': {
+    summary: 'users:enable --username NAME',
+    options: { username: single },
+    run: async (app, values) => {
+      const users = app.get(UsersService);
+      const user = await findUserByName(users, values);
+      return UserResponseDto.from(await users.update(user.id, { enabled: true }));
+    },
+  },
+  'users:set-password': {
+    summary:
+      'users:set-password --username NAME --password PASS|-   (ends their sessions and revokes their tokens)',
+    options: { username: single, password: single },
+    run: async (app, { password, ...values }) => {
+      const users = app.get(UsersService);
+      const user = await findUserByName(users, values);
+      const body = await validateInput(UpdateUserDto, {
+        password: password === '-' ? await readPasswordFromStdin() : password,
+      });
+      if (body.password === undefined) {
+        throw new ValidationFailedException({ password: ['is required'] });
+      }
+      return UserResponseDto.from(await users.update(user.id, { password: body.password }));
+    },
+  },
   'clients:create': {
     summary:
       'clients:create --client_name NAME [--redirect_uris URI]... [--grant_types G]... [--scope S]\n' +
@@ -61,24 +126,10 @@ const commands: Record<string, Command> = {
       '      [--require_pkce true|false] [--skip_consent true|false] [--introspection_allowed true|false]\n' +
       '      [--enabled true|false] [--id_token_signed_response_alg RS256|ES256]\n' +
       '      [--post_logout_redirect_uris URI]... [--backchannel_logout_uri URI]\n' +
-      '      [--backchannel_logout_session_required true|false]',
-    options: {
-      client_name: single,
-      redirect_uris: multiple,
-      grant_types: multiple,
-      scope: single,
-      token_endpoint_auth_method: single,
-      access_token_format: single,
-      allowed_origins: multiple,
-      require_pkce: single,
-      skip_consent: single,
-      introspection_allowed: single,
-      enabled: single,
-      id_token_signed_response_alg: single,
-      post_logout_redirect_uris: multiple,
-      backchannel_logout_uri: single,
-      backchannel_logout_session_required: single,
-    },
+      '      [--backchannel_logout_session_required true|false]\n' +
+      '      PKCE (S256) is required by default, confidential clients included; --require_pkce false\n' +
+      '      registers a legacy server app that cannot send a code_challenge (docs/authorization.md).',
+    options: CLIENT_OPTIONS,
     run: async (app, values) => {
       const body = await validateInput(CreateClientDto, parseBooleans(values));
       const { client, secret } = await app.get(ClientsService).create(body, CLI_ACTOR);
@@ -86,6 +137,25 @@ const commands: Record<string, Command> = {
         process.stderr.write('Store client_secret now: it is shown only this once.\n');
       }
       return ClientResponseDto.from(client, secret);
+    },
+  },
+  'clients:update': {
+    summary:
+      'clients:update --client_id ID [any clients:create flag]   (only the flags given change; a list flag replaces the list)',
+    options: { client_id: single, ...CLIENT_OPTIONS },
+    run: async (app, { client_id: clientId, ...values }) => {
+      const id = requiredString({ client_id: clientId }, 'client_id');
+      const body = await validateInput(UpdateClientDto, parseBooleans(values));
+      return ClientResponseDto.from(await app.get(ClientsService).update(id, body, CLI_ACTOR));
+    },
+  },
+  'clients:delete': {
+    summary: 'clients:delete --client_id ID   (revokes everything it was given)',
+    options: { client_id: single },
+    run: async (app, values) => {
+      const clientId = requiredString(values, 'client_id');
+      await app.get(ClientsService).remove(clientId, CLI_ACTOR);
+      return { deleted: clientId };
     },
   },
   'clients:list': {
@@ -181,6 +251,15 @@ function describeKey(keys: SigningKeysService, key: SigningKey) {
   };
 }
 
+async function findUserByName(users: UsersService, values: Record<string, unknown>) {
+  const username = requiredString(values, 'username');
+  const user = await users.findByUsername(username);
+  if (!user) {
+    throw new NotFoundException(`no user named ${username}`);
+  }
+  return user;
+}
+
 function requiredString(values: Record<string, unknown>, name: string): string {
   const value = values[name];
   if (typeof value !== 'string' || value === '') {
@@ -268,6 +347,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   loadEnvFile();
+  loadDevelopmentSecrets();
   const app = await NestFactory.createApplicationContext(AppModule.forRoot({ logTo: 'stderr' }), {
     logger: ['error', 'warn'],
     abortOnError: false,

@@ -180,7 +180,6 @@ describe('admin clients', () => {
         'grant_types',
         'each value in grant_types must be one of the following values: authorization_code, refresh_token, password',
       ],
-      [{ grant_types: [] }, 'grant_types', 'grant_types must contain at least 1 elements'],
       [
         { scope: 'profile  email' },
         'scope',
@@ -258,6 +257,14 @@ describe('admin clients', () => {
         { grant_types: ['refresh_token'] },
         { grant_types: ['must include authorization_code or password'] },
       ],
+      [
+        { grant_types: [] },
+        {
+          grant_types: [
+            'may be empty only for a resource server that introspects tokens (introspection_allowed true)',
+          ],
+        },
+      ],
     ])(
       'should answer 400 when the metadata breaks a cross-field rule: %j',
       async (fields, expected) => {
@@ -272,6 +279,44 @@ describe('admin clients', () => {
         redirect_uris: [],
       }).expect(201);
       expect(res.body.grant_types).toEqual(['password']);
+    });
+
+    it('should create a resource server with no redirect URI and no grant when introspection_allowed is set', async () => {
+      const res = await request(t.server)
+        .post('/admin/clients')
+        .set(adminAuth)
+        .send({ client_name: 'Orders API', introspection_allowed: true })
+        .expect(201);
+      expect(res.body).toMatchObject({
+        redirect_uris: [],
+        grant_types: [],
+        token_endpoint_auth_method: 'client_secret_basic',
+        introspection_allowed: true,
+        client_secret: expect.any(String),
+      });
+    });
+
+    it('should keep the default grants for an introspecting client that has a redirect URI', async () => {
+      const res = await createClient(t.server, { introspection_allowed: true }).expect(201);
+      expect(res.body.grant_types).toEqual(['authorization_code', 'refresh_token']);
+    });
+
+    it('should refuse to take introspection_allowed from a client that has no grant', async () => {
+      const { body } = await request(t.server)
+        .post('/admin/clients')
+        .set(adminAuth)
+        .send({ client_name: 'Orders API', introspection_allowed: true })
+        .expect(201);
+      const res = await request(t.server)
+        .patch(`/admin/clients/${body.client_id}`)
+        .set(adminAuth)
+        .send({ introspection_allowed: false })
+        .expect(400);
+      expect(res.body.fields).toEqual({
+        grant_types: [
+          'may be empty only for a resource server that introspects tokens (introspection_allowed true)',
+        ],
+      });
     });
   });
 

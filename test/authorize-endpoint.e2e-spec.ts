@@ -367,7 +367,26 @@ describe('authorization endpoint', () => {
         code_challenge: undefined,
         code_challenge_method: undefined,
       });
-      expect(redirectParams(res)).toMatchObject({ error: 'invalid_request' });
+      expect(redirectParams(res)).toEqual({
+        error: 'invalid_request',
+        error_description:
+          'code_challenge is required (PKCE with S256): public clients always use PKCE',
+        state: 'af0ifjsldkj',
+        iss: ISSUER,
+      });
+    });
+
+    it('should name require_pkce when a confidential client sends no code_challenge', async () => {
+      const res = await authorize({ code_challenge: undefined, code_challenge_method: undefined });
+      expect(res.status).toBe(303);
+      expect(redirectParams(res)).toEqual({
+        error: 'invalid_request',
+        error_description:
+          'code_challenge is required (PKCE with S256): this client has require_pkce true; ' +
+          'an operator may set require_pkce false for a legacy server app that cannot send one',
+        state: 'af0ifjsldkj',
+        iss: ISSUER,
+      });
     });
   });
 

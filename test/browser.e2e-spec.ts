@@ -68,7 +68,10 @@ describe('hosted pages in Chromium', () => {
 
     await page.fill('#username', 'alice');
     await page.fill('#password', STRONG_PASSWORD);
-    await Promise.all([page.waitForURL(/\/consent\?request=/), page.click('button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL(/\/consent\?request=/),
+      page.click('main button[type=submit]'),
+    ]);
     expect(await page.textContent('h1')).toBe('Allow access?');
     expect(await page.textContent('main')).toContain('See your name');
 
@@ -92,7 +95,10 @@ describe('hosted pages in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.fill('#username', 'dana');
     await page.fill('#password', STRONG_PASSWORD);
-    await Promise.all([page.waitForURL(/\/developer\/apps$/), page.click('button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL(/\/developer\/apps$/),
+      page.click('main button[type=submit]'),
+    ]);
     await Promise.all([
       page.waitForURL(/\/developer\/apps\/new$/),
       page.click('text=Register an application'),
@@ -102,7 +108,10 @@ describe('hosted pages in Chromium', () => {
     await page.fill('#redirect_uris', callbackUrl);
     await page.check('input[name=scope][value=profile]');
     await page.check('input[name=client_type][value=public]');
-    await Promise.all([page.waitForURL(/\/developer\/apps$/), page.click('button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL(/\/developer\/apps$/),
+      page.click('main button[type=submit]'),
+    ]);
     expect(await page.textContent('h1')).toBe('Application registered');
     expect(await page.textContent('main')).toContain('Awaiting approval');
     const clientId = (await page.textContent('dd code')) as string;
@@ -143,10 +152,34 @@ describe('hosted pages in Chromium', () => {
     ).expect(200);
     await callMe(t.server, tokens.body.access_token).expect(200);
 
-    // One click on Connected apps cuts it off.
+    // Connected apps, at a desktop and a phone width: nothing wider than the screen.
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const path of ['/', '/account/apps', `/account/apps/${clientId}/revoke`]) {
+        await page.goto(`${issuer}${path}`);
+        expect(await page.textContent('header')).toContain('Sign out');
+        // Evaluated in the page (this file is compiled without the DOM's types).
+        const overflow = await page.evaluate<number>(
+          'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+        );
+        expect({ width, path, overflow }).toEqual({ width, path, overflow: 0 });
+        if (process.env.SCREENSHOTS_DIR) {
+          const name = path.replace(/\W+/g, '_') || 'home';
+          await page.screenshot({
+            path: `${process.env.SCREENSHOTS_DIR}/${name}-${width}.png`,
+            fullPage: true,
+          });
+        }
+      }
+    }
+
+    // Revoking takes a confirmation: the list links to it, its button cuts the app off.
     await page.goto(`${issuer}/account/apps`);
     expect(await page.textContent('main')).toContain('Dana Dashboard');
-    await page.click('text=Revoke access');
+    await page.click('text=Revoke access…');
+    await page.waitForSelector('text=Revoke access for Dana Dashboard?');
+    await callMe(t.server, tokens.body.access_token).expect(200);
+    await page.click('button:has-text("Revoke access")');
     await page.waitForSelector('text=No application has access to your account.');
     expectInvalidToken(await callMe(t.server, tokens.body.access_token));
   });

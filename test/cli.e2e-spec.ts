@@ -213,6 +213,111 @@ describe('operator CLI', () => {
     }
   });
 
+  it('should create a resource server that only introspects, with no redirect URI or grant', async () => {
+    const result = await runCli(
+      ['clients:create', '--client_name', 'Orders API', '--introspection_allowed', 'true'],
+      database.url,
+    );
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      client_name: 'Orders API',
+      redirect_uris: [],
+      grant_types: [],
+      introspection_allowed: true,
+      client_secret: expect.any(String),
+    });
+  });
+
+  it('should list users, disable and enable one, and set a password', async () => {
+    await runCli(
+      ['users:create', '--username', 'carol', '--password', STRONG_PASSWORD],
+      database.url,
+    );
+    const listed = await runCli(['users:list', '--limit', '500'], database.url);
+    expect(listed.status).toBe(0);
+    const users = JSON.parse(listed.stdout) as { username: string }[];
+    expect(users.map((user) => user.username)).toEqual(expect.arrayContaining(['carol']));
+
+    const disabled = await runCli(['users:disable', '--username', 'CAROL'], database.url);
+    expect(disabled.status).toBe(0);
+    expect(JSON.parse(disabled.stdout)).toMatchObject({ username: 'carol', enabled: false });
+    const enabled = await runCli(['users:enable', '--username', 'carol'], database.url);
+    expect(JSON.parse(enabled.stdout)).toMatchObject({ username: 'carol', enabled: true });
+
+    const dataSource = createDataSource(validateEnv({ DATABASE_URL: database.url }).DATABASE);
+    await dataSource.initialize();
+    try {
+      const hashOf = async () => {
+        const [row] = await dataSource.query<{ password_hash: string }[]>(
+          "SELECT password_hash FROM users WHERE username = 'carol'",
+        );
+        return row.password_hash;
+      };
+      const before = await hashOf();
+      const changed = await runCli(
+        ['users:set-password', '--username', 'carol', '--password', '-'],
+        database.url,
+        { stdin: 'another-strong-phrase-77\n' },
+      );
+      expect(changed.status).toBe(0);
+      expect(changed.stdout + changed.stderr).not.toContain('another-strong-phrase-77');
+      expect(await hashOf()).not.toBe(before);
+    } finally {
+      await dataSource.destroy();
+    }
+    const weak = await runCli(
+      ['users:set-password', '--username', 'carol', '--password', 'password'],
+      database.url,
+    );
+    expect(weak.status).toBe(1);
+  });
+
+  it('should answer exit code 1 for an unknown username', async () => {
+    const result = await runCli(['users:disable', '--username', 'nobody'], database.url);
+    expect(result).toEqual({ status: 1, stdout: '', stderr: 'no user named nobody\n' });
+  });
+
+  it('should update a client with only the flags given, then delete it', async () => {
+    const created = await runCli(
+      [
+        'clients:create',
+        '--client_name',
+        'Legacy CRM',
+        '--redirect_uris',
+        'https://crm.example.com/cb',
+      ],
+      database.url,
+    );
+    const { client_id: clientId } = JSON.parse(created.stdout) as { client_id: string };
+    const updated = await runCli(
+      [
+        'clients:update',
+        '--client_id',
+        clientId,
+        '--require_pkce',
+        'false',
+        '--client_name',
+        'CRM',
+      ],
+      database.url,
+    );
+    expect(updated.status).toBe(0);
+    expect(JSON.parse(updated.stdout)).toMatchObject({
+      client_id: clientId,
+      client_name: 'CRM',
+      require_pkce: false,
+      redirect_uris: ['https://crm.example.com/cb'],
+    });
+    const deleted = await runCli(['clients:delete', '--client_id', clientId], database.url);
+    expect(deleted).toEqual({
+      status: 0,
+      stdout: `${JSON.stringify({ deleted: clientId }, null, 2)}\n`,
+      stderr: '',
+    });
+    const again = await runCli(['clients:delete', '--client_id', clientId], database.url);
+    expect(again.status).toBe(1);
+  });
+
   it('should explain a bad boolean flag', async () => {
     const result = await runCli(
       [

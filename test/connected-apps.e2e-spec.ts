@@ -36,8 +36,10 @@ describe('connected apps', () => {
         await obtainCode(t.server, { clientId: client.id, username, scope }),
       ).expect(200)
     ).body as IssuedTokens;
+  // The list links to a confirmation page, whose button revokes.
   const revokeInPage = async (browser: Browser, clientId: string) => {
     await browser.get('/account/apps');
+    await browser.get(`/account/apps/${clientId}/revoke`);
     return browser.post(`/account/apps/${clientId}/revoke`, { csrf_token: browser.csrf });
   };
 
@@ -58,21 +60,59 @@ describe('connected apps', () => {
     await t.close();
   });
 
-  it('should list each approved application with its scopes, when, and a revoke button, escaped', async () => {
+  it('should list each approved application with its scopes, when, and a link to revoke it, escaped', async () => {
     await connect(photos, 'alice', 'profile email');
     await connect(notes);
     await connect(photos, 'bob');
     const res = await alice.get('/account/apps');
     expect(res.status).toBe(200);
     expect(res.headers).toMatchObject(PAGE_HEADERS);
-    expect(res.text).toContain('<strong>Photo Print</strong>');
+    expect(res.text).toContain('<h2>Photo Print</h2>');
     expect(res.text).toContain('https://photos.example.com');
     expect(res.text).toContain('<li>See your email address</li>');
     expect(res.text).toMatch(/Allowed \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
-    expect(res.text).toContain('<strong>&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</strong>');
+    expect(res.text).toContain('<h2>&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;</h2>');
     expect(res.text).not.toContain('<img');
-    expect(res.text).toContain(`action="/account/apps/${photos.id}/revoke"`);
-    expect(res.text.match(/Revoke access/g)).toHaveLength(2);
+    // No form that revokes in one click: a link to the confirmation page.
+    expect(res.text).not.toContain(`action="/account/apps/${photos.id}/revoke"`);
+    expect(res.text).toContain(`href="/account/apps/${photos.id}/revoke"`);
+    expect(res.text.match(/Revoke access…/g)).toHaveLength(2);
+    expect(res.text).toContain('Signed in as <strong>alice</strong>');
+    expect(res.text).toContain('<form method="post" action="/logout">');
+  });
+
+  it('should ask for confirmation, naming the app and what it can do, before revoking', async () => {
+    const tokens = await connect(photos, 'alice', 'profile email');
+    const res = await alice.get(`/account/apps/${photos.id}/revoke`);
+    expect(res.status).toBe(200);
+    expect(res.headers).toMatchObject(PAGE_HEADERS);
+    expect(res.text).toContain('<h1>Revoke access for Photo Print?</h1>');
+    expect(res.text).toContain('<li>See your email address</li>');
+    expect(res.text).toContain(`<form method="post" action="/account/apps/${photos.id}/revoke">`);
+    expect(res.text).toContain('<a class="button-secondary" href="/account/apps">Cancel</a>');
+    // Seeing the confirmation revokes nothing.
+    await callMe(t.server, tokens.access_token).expect(200);
+    const unknown = await alice.get('/account/apps/no-such-client/revoke');
+    expect(unknown.status).toBe(404);
+  });
+
+  it('should list an app that holds tokens from the password grant, and revoke them', async () => {
+    const cli = await registerTrustedClient(t.server, { client_name: 'Acme CLI' });
+    const tokens = await passwordTokens(t.server, cli, { scope: 'email' });
+    const list = await alice.get('/account/apps');
+    expect(list.text).toContain('<h2>Acme CLI</h2>');
+    expect(list.text).toContain('<li>See your email address</li>');
+    expect(list.text).toMatch(/Signed in since \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    const res = await revokeInPage(alice, cli.id);
+    expect(res.status).toBe(303);
+    expectInvalidToken(await callMe(t.server, tokens.access_token));
+    expectOAuthError(
+      await refresh(t.server, cli, tokens.refresh_token),
+      400,
+      'invalid_grant',
+      'the refresh token is invalid or expired',
+    );
+    expect((await alice.get('/account/apps')).text).not.toContain('Acme CLI');
   });
 
   it('should say so when no application has access', async () => {
@@ -234,13 +274,19 @@ describe('connected apps', () => {
     });
   });
 
-  it('should not list a skip_consent first-party client, which was never approved', async () => {
+  it('should list a skip_consent first-party client only while it holds tokens', async () => {
     const firstParty = await registerClient(t.server, {
       client_name: 'Our Portal',
       skip_consent: true,
     });
-    await connect(firstParty);
-    const res = await alice.get('/account/apps');
-    expect(res.text).not.toContain('Our Portal');
+    const tokens = await connect(firstParty);
+    expect((await alice.get('/account/apps')).text).toContain('<h2>Our Portal</h2>');
+    await request(t.server)
+      .post('/oauth/revoke')
+      .auth(firstParty.id, firstParty.secret as string)
+      .type('form')
+      .send({ token: tokens.refresh_token })
+      .expect(200);
+    expect((await alice.get('/account/apps')).text).not.toContain('Our Portal');
   });
 });

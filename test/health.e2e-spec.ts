@@ -42,4 +42,29 @@ describe('health', () => {
       expect.arrayContaining(['/admin/clients', '/admin/clients/{id}/secret', '/admin/users/{id}']),
     );
   });
+
+  it('should document the OAuth endpoints, /api/me, their error bodies and every response code', async () => {
+    const { body } = await request(t.server).get('/docs-json').expect(200);
+    const codes = (path: string, method: string) =>
+      Object.keys(body.paths[path][method].responses).sort();
+    expect(codes('/oauth/token', 'post')).toEqual(['200', '400', '401', '429', '503']);
+    expect(codes('/oauth/revoke', 'post')).toEqual(['200', '400', '401', '503']);
+    expect(codes('/oauth/introspect', 'post')).toEqual(['200', '400', '401', '503']);
+    expect(codes('/.well-known/oauth-authorization-server', 'get')).toEqual(['200']);
+    expect(codes('/api/me', 'get')).toEqual(['200', '400', '401', '403']);
+    expect(codes('/admin/clients/{id}', 'delete')).toEqual(['204', '401', '403', '404']);
+    expect(codes('/admin/users/{id}', 'delete')).toEqual(['204', '401', '403', '404']);
+    expect(body.paths['/oauth/token'].post.responses['401'].content).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/OAuthErrorBody' } },
+    });
+    expect(body.components.schemas.OAuthErrorBody.required).toEqual(['error', 'error_description']);
+    expect(
+      Object.keys(
+        body.paths['/oauth/token'].post.requestBody.content['application/x-www-form-urlencoded']
+          .schema.properties,
+      ),
+    ).toEqual(
+      expect.arrayContaining(['grant_type', 'code', 'code_verifier', 'client_id', 'client_secret']),
+    );
+  });
 });

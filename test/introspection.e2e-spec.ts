@@ -52,6 +52,49 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
     iss: ISSUER,
   });
 
+  describe('a client registered only to introspect (no redirect URI, no grant)', () => {
+    let api: ClientCredentials;
+
+    beforeAll(async () => {
+      const { body } = await request(t.server)
+        .post('/admin/clients')
+        .set(adminAuth)
+        .send({ client_name: 'Orders API', introspection_allowed: true })
+        .expect(201);
+      api = { id: body.client_id, secret: body.client_secret };
+    });
+
+    it("should describe another client's live token to it", async () => {
+      const tokens = await passwordTokens(t.server, client, { scope: 'profile' });
+      const res = await introspect(api, { token: tokens.access_token });
+      expect(res.status).toBe(200);
+      expect(res.headers).toMatchObject(TOKEN_HEADERS);
+      expect(res.body).toEqual(activeBody('Bearer'));
+    });
+
+    it.each([
+      ['password', { grant_type: 'password', username: 'alice', password: 'x' }],
+      ['refresh_token', { grant_type: 'refresh_token', refresh_token: 'x' }],
+      ['authorization_code', { grant_type: 'authorization_code', code: 'x' }],
+    ])('should refuse it the %s grant with unauthorized_client', async (grant, form) => {
+      const res = await clientPost(t.server, '/oauth/token', api, form);
+      expect(res.status).toBe(400);
+      expect(res.headers).toMatchObject(TOKEN_HEADERS);
+      expect(res.body).toEqual({
+        error: 'unauthorized_client',
+        error_description: `this client may not use the ${grant} grant`,
+      });
+    });
+
+    it('should show the authorization endpoint an error page, never a redirect', async () => {
+      const res = await request(t.server).get(
+        `/oauth/authorize?response_type=code&client_id=${api.id}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.headers.location).toBeUndefined();
+    });
+  });
+
   it('should describe a live access token to the client it was issued to', async () => {
     const tokens = await passwordTokens(t.server, client, { scope: 'profile' });
     const res = await introspect(client, { token: tokens.access_token });

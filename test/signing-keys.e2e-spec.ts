@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { calculateJwkThumbprint, decodeProtectedHeader, JWK } from 'jose';
 import request from 'supertest';
 import { SigningKey } from '../src/tokens/signing-keys/signing-key.entity';
@@ -10,8 +13,8 @@ import {
   registerTrustedClient,
   expectInvalidToken,
 } from './helpers/oauth';
-import { runCli, startServer } from './helpers/processes';
-import { createTestApp, TestApp } from './helpers/test-app';
+import { runCli, startServer, startServerIn } from './helpers/processes';
+import { ADMIN_API_KEY, createTestApp, TestApp } from './helpers/test-app';
 
 const SPA_ORIGIN = 'https://spa.example.com';
 const OTHER_SECRET = 'another-signing-keys-secret-0123456789abcdef';
@@ -257,28 +260,50 @@ describe('signing keys: retirement and the SIGNING_KEYS_SECRET', () => {
     }
   });
 
-  it('should start a new key, with a warning, when the secret was generated for this process', async () => {
-    const first = await createTestApp();
-    const [original] = (await jwksOf(first)).keys;
-    await first.app.close();
-    const server = await startServer(first.database.url, {
-      SIGNING_KEYS_SECRET: '',
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-    });
-    try {
-      const { keys } = (await (await fetch(`${server.baseUrl}/oauth/jwks`)).json()) as {
-        keys: JWK[];
-      };
-      expect(keys).toHaveLength(2);
-      expect(keys[1].kid).toBe(original.kid);
-      expect(server.output()).toContain('SIGNING_KEYS_SECRET is not set');
-      expect(server.output()).toContain(
-        `The active signing key ${original.kid} was sealed with another process's generated SIGNING_KEYS_SECRET: signing with new key ${keys[0].kid}`,
-      );
-    } finally {
-      await server.stop();
-      await first.database.drop();
-    }
-  });
+  // In development, in a fresh working directory: SIGNING_KEYS_SECRET comes from the development
+  // file (`file`), or, when ./data cannot be written, is generated for the process (`generated`).
+  it.each([
+    {
+      source: 'file',
+      warning:
+        'SIGNING_KEYS_SECRET not set: using the development values in ./data/development-secrets.json',
+    },
+    {
+      source: 'generated',
+      warning: 'SIGNING_KEYS_SECRET is not set: generated a random one for this process',
+    },
+  ])(
+    'should start a new key, with a warning, when a development secret ($source) does not open it',
+    async ({ source, warning }) => {
+      const first = await createTestApp();
+      const [original] = (await jwksOf(first)).keys;
+      await first.app.close();
+      const dir = mkdtempSync(join(tmpdir(), 'portcullis-dev-'));
+      if (source === 'generated') {
+        writeFileSync(join(dir, 'data'), 'a file where the data directory would be');
+      }
+      const server = await startServerIn(dir, {
+        DATABASE_URL: first.database.url,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'warn',
+        ADMIN_API_KEY,
+        SESSION_SECRET: 'test-session-secret-0123456789abcdef012345',
+      });
+      try {
+        const { keys } = (await (await fetch(`${server.baseUrl}/oauth/jwks`)).json()) as {
+          keys: JWK[];
+        };
+        expect(keys).toHaveLength(2);
+        expect(keys[1].kid).toBe(original.kid);
+        expect(server.output()).toContain(warning);
+        expect(server.output()).toContain(
+          `The active signing key ${original.kid} was sealed with another process's generated SIGNING_KEYS_SECRET: signing with new key ${keys[0].kid}`,
+        );
+      } finally {
+        await server.stop();
+        await first.database.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

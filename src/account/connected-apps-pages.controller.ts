@@ -8,10 +8,25 @@ import { PagesService } from '../pages/pages.service';
 import { describeScope } from '../pages/scope-descriptions';
 import { BrowserSession } from '../pages/session.service';
 import { User } from '../users/user.entity';
-import { ConnectedAppsService } from './connected-apps.service';
+import { ConnectedApp, ConnectedAppsService } from './connected-apps.service';
 
-// Connected apps: what each application the user approved may do, since when, and a button that
-// takes it back.
+const utcMinute = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+// What the pages show of a connected app.
+function describeApp(app: ConnectedApp) {
+  return {
+    clientId: app.clientId,
+    clientName: app.clientName,
+    clientUri: app.clientUri,
+    scopes: ['See your username', ...app.scope.map(describeScope)],
+    since: app.consentedAt
+      ? `Allowed ${utcMinute(app.consentedAt)}`
+      : `Signed in since ${utcMinute(app.since)}`,
+  };
+}
+
+// Connected apps: every application with access to the account (approved, or holding tokens from
+// the password grant), what it may do, since when, and taking it back after a confirmation.
 @ApiExcludeController()
 @Controller('account/apps')
 @SignedInPages('/account/apps')
@@ -22,23 +37,27 @@ export class ConnectedAppsPagesController {
   ) {}
 
   @Get()
-  async list(
+  async list(@SignedInUser() user: User, @Res() response: HttpResponse): Promise<void> {
+    const apps = await this.connectedApps.listWithAccess(user.id);
+    this.pages.render(response, 200, 'account-apps', {
+      title: 'Connected apps',
+      apps: apps.map(describeApp),
+    });
+  }
+
+  // The confirmation step: what revoking takes away, and the button that does it.
+  @Get(':clientId/revoke')
+  async confirmRevoke(
     @SignedInUser() user: User,
+    @Param('clientId') clientId: string,
     @PageSession() session: BrowserSession,
     @Res() response: HttpResponse,
   ): Promise<void> {
-    const consents = await this.connectedApps.list(user.id);
-    this.pages.render(response, 200, 'account-apps', {
-      title: 'Connected apps',
-      username: user.username,
+    const app = await this.connectedApps.find(user.id, clientId);
+    this.pages.render(response, 200, 'account-app-revoke', {
+      title: `Revoke access for ${app.clientName}`,
+      app: describeApp(app),
       csrfToken: session.data.csrfToken,
-      apps: consents.map(({ clientId, client, scope, updatedAt }) => ({
-        clientId,
-        clientName: client?.clientName ?? clientId,
-        clientUri: client?.clientUri ?? null,
-        scopes: ['See your username', ...scope.split(' ').map(describeScope)],
-        grantedAt: `${updatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-      })),
     });
   }
 

@@ -2,7 +2,7 @@ import { OAuthError } from '../common/oauth-error';
 import { RawParams, readParam } from '../common/oauth-params';
 import { OPENID_SCOPE, resolveRequestedScope } from '../common/scope';
 import { OpenIdRequest, readOpenIdRequest } from './openid-request';
-import { pkceRequestProblem } from './pkce';
+import { pkceRequestProblem, pkceRequirementOf } from './pkce';
 
 export type ClientForAuthorization = {
   clientId: string;
@@ -70,11 +70,7 @@ export function validateAuthorizationRequest(
   }
   const codeChallenge = read('code_challenge');
   const method = read('code_challenge_method');
-  const pkceProblem = pkceRequestProblem(
-    codeChallenge,
-    method,
-    client.isPublic || client.requirePkce,
-  );
+  const pkceProblem = pkceRequestProblem(codeChallenge, method, pkceRequirementOf(client));
   if (pkceProblem) {
     throw fail('invalid_request', pkceProblem);
   }

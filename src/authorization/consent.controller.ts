@@ -32,6 +32,8 @@ export class ConsentController {
       session,
       stringField(request.query, 'request'),
     );
+    // The page bar shows who is signed in, with Sign out.
+    request.user = user;
     this.pages.render(response, 200, 'consent', {
       title: 'Allow access?',
       clientName: client.clientName,

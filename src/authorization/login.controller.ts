@@ -29,6 +29,7 @@ export class LoginController {
 
   @Get('login')
   async showLogin(
+    @Req() request: HttpRequest,
     @PageSession() session: BrowserSession,
     @Res() response: HttpResponse,
   ): Promise<void> {
@@ -37,6 +38,7 @@ export class LoginController {
       await this.loginPage.render(session, response, 200, null, user?.username ?? '');
       return;
     }
+    request.user = user;
     this.pages.render(response, 200, 'signed-in', {
       title: 'Signed in',
       username: user.username,

@@ -1,4 +1,4 @@
-import { isWellFormedPkceValue, pkceRequestProblem, verifyPkce } from './pkce';
+import { isWellFormedPkceValue, pkceRequestProblem, pkceRequirementOf, verifyPkce } from './pkce';
 
 // RFC 7636 Appendix B
 const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
@@ -46,6 +46,33 @@ describe('pkceRequestProblem', () => {
       expected: 'code_challenge must be 43 base64url characters (S256)',
     },
   ])('should answer $expected for the challenge $value', ({ value, expected }) => {
-    expect(pkceRequestProblem(value, 'S256', true)).toBe(expected);
+    expect(pkceRequestProblem(value, 'S256', 'require_pkce')).toBe(expected);
   });
+
+  it.each([
+    {
+      requirement: 'public client' as const,
+      expected: 'code_challenge is required (PKCE with S256): public clients always use PKCE',
+    },
+    {
+      requirement: 'require_pkce' as const,
+      expected:
+        'code_challenge is required (PKCE with S256): this client has require_pkce true; ' +
+        'an operator may set require_pkce false for a legacy server app that cannot send one',
+    },
+    { requirement: 'optional' as const, expected: undefined },
+  ])('should answer $expected without a challenge when PKCE is $requirement', (row) => {
+    expect(pkceRequestProblem(undefined, undefined, row.requirement)).toBe(row.expected);
+  });
+
+  it.each([
+    { isPublic: true, requirePkce: true, expected: 'public client' },
+    { isPublic: false, requirePkce: true, expected: 'require_pkce' },
+    { isPublic: false, requirePkce: false, expected: 'optional' },
+  ])(
+    'should name the requirement $expected for public $isPublic, require_pkce $requirePkce',
+    ({ expected, ...client }) => {
+      expect(pkceRequirementOf(client)).toBe(expected);
+    },
+  );
 });

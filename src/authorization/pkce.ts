@@ -10,19 +10,41 @@ export function isWellFormedPkceValue(value: string): boolean {
   return PKCE_VALUE.test(value);
 }
 
+// Why a client must send a code_challenge: it is public (always), or it has require_pkce (the
+// default for confidential clients, RFC 9700 §2.1.1). Named in the error, so a developer whose
+// legacy server app sends none learns which setting an operator can change.
+export type PkceRequirement = 'public client' | 'require_pkce' | 'optional';
+
+const MISSING_CHALLENGE: Record<Exclude<PkceRequirement, 'optional'>, string> = {
+  'public client': 'code_challenge is required (PKCE with S256): public clients always use PKCE',
+  require_pkce:
+    'code_challenge is required (PKCE with S256): this client has require_pkce true; ' +
+    'an operator may set require_pkce false for a legacy server app that cannot send one',
+};
+
+export function pkceRequirementOf(client: {
+  isPublic: boolean;
+  requirePkce: boolean;
+}): PkceRequirement {
+  if (client.isPublic) {
+    return 'public client';
+  }
+  return client.requirePkce ? 'require_pkce' : 'optional';
+}
+
 // At the authorization endpoint (RFC 7636 §4.3, PRODUCT.md): S256 only, so `plain` and a
 // challenge without a method (which means plain) are refused; a challenge is required when the
 // client is public or requires PKCE (every client unless an operator turned require_pkce off).
 export function pkceRequestProblem(
   challenge: string | undefined,
   method: string | undefined,
-  required: boolean,
+  requirement: PkceRequirement,
 ): string | undefined {
   if (challenge === undefined) {
     if (method !== undefined) {
       return 'code_challenge_method given without code_challenge';
     }
-    return required ? 'code_challenge is required (PKCE with S256)' : undefined;
+    return requirement === 'optional' ? undefined : MISSING_CHALLENGE[requirement];
   }
   if (method !== 'S256') {
     return 'code_challenge_method must be S256';

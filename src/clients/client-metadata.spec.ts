@@ -1,6 +1,7 @@
 import {
   clientRuleProblems,
   ClientRules,
+  defaultGrantTypes,
   originProblem,
   redirectUriProblem,
   scopeProblem,
@@ -107,11 +108,24 @@ describe('clientRuleProblems', () => {
     },
     { name: 'a legacy server app without PKCE', client: { ...confidential, requirePkce: false } },
     { name: 'a resource server', client: { ...confidential, introspectionAllowed: true } },
+    {
+      name: 'an introspection-only resource server',
+      client: { ...confidential, introspectionAllowed: true, grantTypes: [], redirectUris: [] },
+    },
   ] as { name: string; client: ClientRules }[])('should accept $name', ({ client }) => {
     expect(clientRuleProblems(client)).toEqual({});
   });
 
   it.each([
+    {
+      name: 'no grant without introspection_allowed',
+      client: { ...confidential, grantTypes: [], redirectUris: [] },
+      problems: {
+        grant_types: [
+          'may be empty only for a resource server that introspects tokens (introspection_allowed true)',
+        ],
+      },
+    },
     {
       name: 'only refresh_token',
       client: { ...confidential, grantTypes: ['refresh_token'] },
@@ -149,6 +163,27 @@ describe('clientRuleProblems', () => {
     'should refuse $name',
     ({ client, problems }) => {
       expect(clientRuleProblems(client)).toEqual(problems);
+    },
+  );
+});
+
+describe('defaultGrantTypes', () => {
+  it.each([
+    {
+      introspectionAllowed: false,
+      redirectUris: [],
+      expected: ['authorization_code', 'refresh_token'],
+    },
+    { introspectionAllowed: true, redirectUris: [], expected: [] },
+    {
+      introspectionAllowed: true,
+      redirectUris: ['https://app.example.com/cb'],
+      expected: ['authorization_code', 'refresh_token'],
+    },
+  ])(
+    'should default to $expected for introspection_allowed $introspectionAllowed and redirect URIs $redirectUris',
+    ({ expected, ...client }) => {
+      expect(defaultGrantTypes(client)).toEqual(expected);
     },
   );
 });

@@ -90,13 +90,31 @@ export type ClientRules = {
   introspectionAllowed: boolean;
 };
 
+// RFC 7591 §2: grant_types defaults to authorization_code (with refresh_token here). A resource
+// server registered only to introspect tokens (introspection_allowed, no redirect URI) gets no
+// grant at all: it never obtains tokens of its own.
+export function defaultGrantTypes(client: {
+  introspectionAllowed: boolean;
+  redirectUris: string[];
+}): GrantType[] {
+  return client.introspectionAllowed && client.redirectUris.length === 0
+    ? []
+    : ['authorization_code', 'refresh_token'];
+}
+
 // Rules that span several fields, checked on the complete metadata (on create and after a PATCH).
 export function clientRuleProblems(client: ClientRules): FieldErrors {
   const problems: FieldErrors = {};
   const add = (field: string, problem: string) => (problems[field] ??= []).push(problem);
   const isPublic = client.tokenEndpointAuthMethod === 'none';
 
-  if (
+  if (client.grantTypes.length === 0 && !client.introspectionAllowed) {
+    add(
+      'grant_types',
+      'may be empty only for a resource server that introspects tokens (introspection_allowed true)',
+    );
+  } else if (
+    client.grantTypes.length > 0 &&
     !client.grantTypes.includes('authorization_code') &&
     !client.grantTypes.includes('password')
   ) {

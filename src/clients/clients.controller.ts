@@ -10,7 +10,8 @@ import {
   Query,
   UsePipes,
 } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AdminErrorBody } from '../common/openapi';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../common/access';
 import { ReturnsSecretOnce } from '../common/no-store';
 import { Actor, RequestActor } from '../common/actor';
@@ -66,7 +67,8 @@ export class ClientsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiNotFoundResponse()
+  @ApiNoContentResponse({ description: 'Deleted; empty body' })
+  @ApiNotFoundResponse({ type: AdminErrorBody })
   async remove(@Param('id') id: string, @RequestActor() actor: Actor): Promise<void> {
     await this.clientsService.remove(id, actor);
   }

@@ -9,7 +9,7 @@ import { hydrate, selectColumns } from '../database/prepared-select';
 import { inTransaction } from '../database/transactions';
 import { Client, ClientStatus } from './client.entity';
 import { clientEvent, ClientEventRecord } from './client-events';
-import { clientRuleProblems } from './client-metadata';
+import { clientRuleProblems, defaultGrantTypes } from './client-metadata';
 import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client.dto';
 
 export type IssuedClient = { client: Client; secret?: string };
@@ -41,7 +41,12 @@ export class ClientsService {
       secretHash: null,
       clientName: input.client_name,
       redirectUris: input.redirect_uris ?? [],
-      grantTypes: input.grant_types ?? ['authorization_code', 'refresh_token'],
+      grantTypes:
+        input.grant_types ??
+        defaultGrantTypes({
+          introspectionAllowed: input.introspection_allowed ?? false,
+          redirectUris: input.redirect_uris ?? [],
+        }),
       scope: input.scope ?? 'profile email',
       tokenEndpointAuthMethod: input.token_endpoint_auth_method ?? 'client_secret_basic',
       accessTokenFormat: input.access_token_format ?? 'opaque',

@@ -1,7 +1,8 @@
 import type { HttpRequest } from './http';
 
-// The address login throttling counts attempts against: the socket's peer (there is no
-// TRUST_PROXY setting yet, so X-Forwarded-For is never believed).
+// The address login throttling and the audit trail count against: the socket's peer, or, when
+// that peer is a proxy listed in TRUST_PROXY, the client X-Forwarded-For names through the trusted
+// hops (Fastify's trustProxy, set in app.setup.ts). A spoofed header from any other peer is ignored.
 export function clientIp(request: HttpRequest): string {
   return request.ip || 'unknown';
 }

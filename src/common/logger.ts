@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import pino from 'pino';
@@ -85,4 +86,47 @@ export function loggerParams(level: string, destination: 1 | 2, secrets: string[
       stream: pino.destination({ dest: destination, sync: destination === 2 }),
     },
   };
+}
+
+// Nest's own start-up chatter (a line per module, controller and route: about 95) is debug
+// information; the start itself is announced by one line from main.ts.
+const START_UP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
+export class QuietStartLogger implements LoggerService {
+  constructor(private readonly logger: LoggerService) {}
+
+  log(message: unknown, ...params: unknown[]): void {
+    const context = params[params.length - 1];
+    if (typeof context === 'string' && START_UP_CONTEXTS.has(context) && this.logger.debug) {
+      this.logger.debug(message, ...params);
+      return;
+    }
+    this.logger.log(message, ...params);
+  }
+
+  error(message: unknown, ...params: unknown[]): void {
+    this.logger.error(message, ...params);
+  }
+
+  warn(message: unknown, ...params: unknown[]): void {
+    this.logger.warn(message, ...params);
+  }
+
+  debug(message: unknown, ...params: unknown[]): void {
+    this.logger.debug?.(message, ...params);
+  }
+
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.logger.verbose?.(message, ...params);
+  }
+
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.logger.fatal?.(message, ...params);
+  }
 }

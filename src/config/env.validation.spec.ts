@@ -40,6 +40,7 @@ describe('validateEnv', () => {
       LOG_LEVEL: 'info',
       DEVELOPER_APPS_AUTO_APPROVE: false,
       DEVELOPER_SCOPES: ['profile', 'email'],
+      TRUST_PROXY: [],
       GENERATED_SECRETS: ['SESSION_SECRET', 'ADMIN_API_KEY', 'SIGNING_KEYS_SECRET'],
     });
   });
@@ -67,6 +68,7 @@ describe('validateEnv', () => {
       LOG_LEVEL: 'warn',
       DEVELOPER_APPS_AUTO_APPROVE: 'true',
       DEVELOPER_SCOPES: 'profile orders:read',
+      TRUST_PROXY: '10.0.0.1,10.2.0.0/16',
       ...secrets,
     });
     expect(env).toEqual({
@@ -85,6 +87,7 @@ describe('validateEnv', () => {
       LOG_LEVEL: 'warn',
       DEVELOPER_APPS_AUTO_APPROVE: true,
       DEVELOPER_SCOPES: ['profile', 'orders:read'],
+      TRUST_PROXY: ['10.0.0.1', '10.2.0.0/16'],
       ...secrets,
       GENERATED_SECRETS: [],
     });
@@ -173,4 +176,28 @@ describe('validateEnv', () => {
     expect(error).toBeInstanceOf(InvalidEnvironmentError);
     expect((error as Error).message).not.toContain('hunter2-visible');
   });
+});
+
+describe('TRUST_PROXY', () => {
+  it.each([
+    { raw: undefined, expected: [] },
+    { raw: '10.0.0.1', expected: ['10.0.0.1'] },
+    {
+      raw: ' 10.0.0.1 , 10.1.0.0/16,::1, fd00::/8 ',
+      expected: ['10.0.0.1', '10.1.0.0/16', '::1', 'fd00::/8'],
+    },
+  ])('should read $raw as $expected', ({ raw, expected }) => {
+    expect(validateEnv(raw === undefined ? {} : { TRUST_PROXY: raw }).TRUST_PROXY).toEqual(
+      expected,
+    );
+  });
+
+  it.each(['10.0.0', 'proxy.example.com', '10.0.0.1/33', '::1/129', '10.0.0.0/8/1', '10.0.0.1/x'])(
+    'should refuse %s, naming the variable without its value',
+    (raw) => {
+      expect(() => validateEnv({ TRUST_PROXY: raw })).toThrow(
+        'TRUST_PROXY: must be IP addresses or CIDRs separated by commas, e.g. 10.0.0.1, 10.1.0.0/16',
+      );
+    },
+  );
 });

@@ -118,6 +118,11 @@ class EnvironmentVariables {
   @IsOptional()
   @IsString()
   DEVELOPER_SCOPES = 'profile email';
+
+  // Reverse proxies whose X-Forwarded-For is believed: addresses or CIDRs, comma-separated.
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
 }
 
 export type DatabaseTarget = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
@@ -141,6 +146,8 @@ export type Env = {
   DEVELOPER_APPS_AUTO_APPROVE: boolean;
   DEVELOPER_SCOPES: string[];
   DOCS_ENABLED: boolean;
+  // Proxy addresses or CIDRs (empty: X-Forwarded-For is never believed).
+  TRUST_PROXY: string[];
   // Names of secrets generated for this process because they were not set (development only).
   GENERATED_SECRETS: string[];
 };
@@ -183,6 +190,10 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
       problems.push(`${name}: ${problem}`);
     }
   }
+  const trustProxy = parseTrustProxy(vars.TRUST_PROXY);
+  if (typeof trustProxy === 'string') {
+    problems.push(`TRUST_PROXY: ${trustProxy}`);
+  }
   const database = parseDatabaseUrl(vars.DATABASE_URL);
   if (typeof database === 'string') {
     problems.push(`DATABASE_URL: ${database}`);
@@ -195,7 +206,7 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
       generated.push(name);
     }
   }
-  if (problems.length > 0 || typeof database === 'string') {
+  if (problems.length > 0 || typeof database === 'string' || typeof trustProxy === 'string') {
     throw new InvalidEnvironmentError(problems);
   }
 
@@ -221,6 +232,7 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
       vars.DOCS_ENABLED === undefined
         ? vars.NODE_ENV !== 'production'
         : vars.DOCS_ENABLED === 'true',
+    TRUST_PROXY: trustProxy,
     GENERATED_SECRETS: generated,
   };
 }
@@ -284,6 +296,25 @@ const HOST_NAME =
 
 function isHost(value: string): boolean {
   return isIP(value) !== 0 || HOST_NAME.test(value);
+}
+
+// `10.0.0.1, 10.1.0.0/16, ::1`: each an IPv4 or IPv6 address, optionally with a prefix length.
+function parseTrustProxy(value: string | undefined): string[] | string {
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const version = isIP(address);
+    const maxPrefix = version === 6 ? 128 : 32;
+    const prefixOk =
+      prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (version === 0 || !prefixOk || extra !== undefined) {
+      return 'must be IP addresses or CIDRs separated by commas, e.g. 10.0.0.1, 10.1.0.0/16';
+    }
+  }
+  return entries;
 }
 
 function generateSecret(): string {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadEnvFile } from '../config/load-env-file';
+import { loadDevelopmentSecrets } from '../config/development-secrets';
 import { validateEnv } from '../config/env.validation';
 import { createDataSource } from './data-source';
 import { runPendingMigrations } from './migrations-runner';
@@ -7,6 +8,7 @@ import { runPendingMigrations } from './migrations-runner';
 // `npm run migration:run`: applies pending migrations and exits. Running it twice is a no-op.
 async function main(): Promise<void> {
   loadEnvFile();
+  loadDevelopmentSecrets();
   const env = validateEnv(process.env);
   const dataSource = createDataSource(env.DATABASE);
   await dataSource.initialize();

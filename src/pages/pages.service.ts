@@ -34,16 +34,22 @@ export class PagesService {
     this.layout = this.templates.get('layout') as Handlebars.TemplateDelegate;
   }
 
-  // `page`: a template of views/ (its file name without .hbs).
+  // `page`: a template of views/ (its file name without .hbs). A page for a signed-in user (the
+  // request carries the user and the session) gets the bar with who is signed in and Sign out.
   render(response: HttpResponse, status: number, page: string, context: Record<string, unknown>) {
     const template = this.templates.get(page);
     if (!template) {
       throw new Error(`no page template named ${page}`);
     }
     const body = template(context);
+    const { user, browserSession } = response.request;
+    const account =
+      user && browserSession
+        ? { username: user.username, csrfToken: browserSession.data.csrfToken }
+        : null;
     response
       .status(status)
       .type('text/html; charset=utf-8')
-      .send(this.layout({ title: context.title, body }));
+      .send(this.layout({ title: context.title, body, account }));
   }
 }

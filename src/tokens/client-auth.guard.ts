@@ -5,6 +5,7 @@ import {
   ExecutionContext,
   HttpCode,
   Injectable,
+  Logger,
   Post,
   UseGuards,
 } from '@nestjs/common';
@@ -16,19 +17,36 @@ import { generateOpaqueSecret, secretMatchesHash, sha256Hex } from '../common/cr
 import { NoStore } from '../common/no-store';
 import { OAuthError } from '../common/oauth-error';
 import { RawParams } from '../common/oauth-params';
-import { clientAuthenticationFailed, readClientCredentials } from './client-credentials';
+import {
+  ClientCredentials,
+  clientAuthenticationFailed,
+  readClientCredentials,
+} from './client-credentials';
 
 type RequestWithClient = HttpRequest & { client?: Client };
 
 // Compared against when the client is unknown, so an unknown id costs what a wrong secret costs.
 const UNKNOWN_CLIENT_SECRET_HASH = sha256Hex(generateOpaqueSecret());
 
-// Client authentication for the token (and later revocation and introspection) endpoints: a form
-// body, one method, and the method the client registered. Unknown client, disabled client, wrong
-// secret and wrong method all fail alike with 401 invalid_client; a client that authenticated but
-// is not approved (a developer's pending application) gets unauthorized_client.
+// Why authentication failed, for the log only: the caller learns no more than RFC 6749 §5.2's
+// invalid_client (an unknown client and a wrong secret must look the same to it).
+type AuthFailure =
+  | 'unknown client'
+  | 'client disabled'
+  | 'wrong secret'
+  | 'a public client sent a secret'
+  | 'no secret sent by a confidential client';
+
+// Client authentication for the token, revocation and introspection endpoints: a form body and
+// one method per request (RFC 6749 §2.3). A client with a secret may send it either way,
+// client_secret_basic or client_secret_post, whichever it registered (as Keycloak and
+// django-oauth-toolkit do; client libraries default to one or the other); a public client sends
+// its client_id alone. Every failure is 401 invalid_client, its reason logged; a client that
+// authenticated but is not approved (a developer's pending application) gets unauthorized_client.
 @Injectable()
 export class ClientAuthGuard implements CanActivate {
+  private readonly logger = new Logger('ClientAuthentication');
+
   constructor(private readonly clients: ClientsService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -47,29 +65,56 @@ export class ClientAuthGuard implements CanActivate {
       request.body as RawParams,
     );
     const found = await this.clients.find(credentials.clientId);
-    const client = found?.enabled ? found : null;
-    const secretMatches =
-      credentials.secret !== undefined &&
-      secretMatchesHash(credentials.secret, client?.secretHash ?? UNKNOWN_CLIENT_SECRET_HASH);
-    if (
-      !client ||
-      client.tokenEndpointAuthMethod !== credentials.method ||
-      (credentials.method !== 'none' && !secretMatches)
-    ) {
+    const failure = authenticationFailure(credentials, found);
+    if (failure || !found) {
+      this.logFailure(request, credentials, failure ?? 'unknown client');
       throw clientAuthenticationFailed();
     }
     // Told only to the client itself, once it has authenticated.
-    if (client.status !== 'approved') {
+    if (found.status !== 'approved') {
+      this.logFailure(request, credentials, `client ${found.status}, not approved`);
       throw new OAuthError(
         'unauthorized_client',
-        client.status === 'pending'
+        found.status === 'pending'
           ? 'this client is awaiting approval by an operator'
           : 'this client was not approved by an operator',
       );
     }
-    request.client = client;
+    request.client = found;
     return true;
   }
+
+  // The client_id is the caller's input: logged JSON-quoted and cut short, never the secret.
+  private logFailure(request: HttpRequest, credentials: ClientCredentials, reason: string): void {
+    this.logger.warn(
+      `client authentication failed on ${request.url.split('?', 1)[0]}: ${reason} ` +
+        `(client_id ${JSON.stringify(credentials.clientId.slice(0, 100))}, method ${credentials.method})`,
+    );
+  }
+}
+
+function authenticationFailure(
+  credentials: ClientCredentials,
+  found: Client | null,
+): AuthFailure | undefined {
+  const client = found?.enabled ? found : null;
+  // Always compared, against a stand-in when there is no client, so timing tells nothing.
+  const secretMatches =
+    credentials.secret !== undefined &&
+    secretMatchesHash(credentials.secret, client?.secretHash ?? UNKNOWN_CLIENT_SECRET_HASH);
+  if (!found) {
+    return 'unknown client';
+  }
+  if (!client) {
+    return 'client disabled';
+  }
+  if (client.isPublic) {
+    return credentials.method === 'none' ? undefined : 'a public client sent a secret';
+  }
+  if (credentials.method === 'none') {
+    return 'no secret sent by a confidential client';
+  }
+  return secretMatches ? undefined : 'wrong secret';
 }
 
 // The client ClientAuthGuard authenticated.

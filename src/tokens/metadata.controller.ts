@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '../clients/client.entity';
+import { JsonDocumentDocs } from '../common/openapi';
 import { BUILT_IN_SCOPES } from '../common/scope';
 import { Env } from '../config/env.validation';
 
@@ -28,7 +28,6 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
   };
 }
 
-@ApiExcludeController()
 @Controller('.well-known/oauth-authorization-server')
 export class MetadataController {
   private readonly metadata: Record<string, unknown>;
@@ -38,6 +37,7 @@ export class MetadataController {
   }
 
   @Get()
+  @JsonDocumentDocs('Server metadata (RFC 8414)', 'The metadata document; cacheable for 5 minutes')
   @Header('Cache-Control', 'public, max-age=300')
   get(): Record<string, unknown> {
     return this.metadata;

@@ -1,14 +1,13 @@
 import { Body, Controller } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { Client } from '../clients/client.entity';
 import { RendersErrors } from '../common/error-style';
 import { requiredParam } from '../common/oauth-params';
+import { RevocationDocs } from '../common/openapi';
 import { oauthValidationPipe } from '../common/oauth-validation.pipe';
 import { AuthenticatedClient, ClientAuthenticatedPost } from './client-auth.guard';
 import { TokenActionDto } from './dto/token-action.dto';
 import { RevocationService } from './revocation.service';
 
-@ApiExcludeController()
 @Controller('oauth/revoke')
 @RendersErrors('oauth')
 export class RevocationController {
@@ -16,6 +15,7 @@ export class RevocationController {
 
   // RFC 7009 §2.2: 200 with an empty body, whether or not there was anything to revoke.
   @ClientAuthenticatedPost()
+  @RevocationDocs()
   async revoke(
     @AuthenticatedClient() client: Client,
     @Body(oauthValidationPipe) body: TokenActionDto,

@@ -22,6 +22,7 @@ import { MetadataController } from './metadata.controller';
 import { IntrospectionService } from './introspection.service';
 import { RevocationController } from './revocation.controller';
 import { RevocationService } from './revocation.service';
+import { HeldGrantsService } from './held-grants.service';
 import { TokensService } from './tokens.service';
 import { JwtAccessTokens } from './jwt-access-tokens';
 import { JwksController } from './signing-keys/jwks.controller';
@@ -52,6 +53,7 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     TokenOwners,
     TokensService,
     RevocationService,
+    HeldGrantsService,
     IntrospectionService,
     ClientAuthGuard,
     AuthorizationCodeGrant,
@@ -61,6 +63,12 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     JwtAccessTokens,
     TokenResponseExtensions,
   ],
-  exports: [AccessTokensService, RevocationService, TokenResponseExtensions, SigningKeysService],
+  exports: [
+    AccessTokensService,
+    RevocationService,
+    HeldGrantsService,
+    TokenResponseExtensions,
+    SigningKeysService,
+  ],
 })
 export class TokensModule {}

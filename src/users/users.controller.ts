@@ -10,7 +10,14 @@ import {
   Query,
   UsePipes,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AdminErrorBody } from '../common/openapi';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AdminOnly } from '../common/access';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { adminValidationPipe } from '../common/validation';
@@ -52,7 +59,8 @@ export class UsersController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiNotFoundResponse()
+  @ApiNoContentResponse({ description: 'Deleted; empty body' })
+  @ApiNotFoundResponse({ type: AdminErrorBody })
   async remove(@Param('id') id: string): Promise<void> {
     await this.usersService.remove(id);
   }

@@ -61,18 +61,55 @@ export function freePort(): Promise<number> {
 export type ServerProcess = {
   baseUrl: string;
   output: () => string;
+  stdout: () => string;
+  stderr: () => string;
   stop: () => Promise<void>;
 };
 
 // Starts `node dist/src/main.js` and waits until /health/ready answers 200.
-export async function startServer(
+export function startServer(
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(DIST, 'main.js')], {
-    env: baseEnv(databaseUrl, { PORT: String(port), ...env }),
+  return startServerWith((port) => baseEnv(databaseUrl, { PORT: String(port), ...env }));
+}
+
+// As a newcomer starts it: in `cwd` (where .env and ./data/ are), with only PATH, PORT and `env`
+// set (no NODE_ENV, no secrets).
+export function startServerIn(
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  return startServerWith((port) => ({ PATH: process.env.PATH, PORT: String(port), ...env }), cwd);
+}
+
+// `npm run cli` as a newcomer runs it, in `cwd`.
+export function runCliIn(
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [join(DIST, 'cli.js'), ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    cwd,
   });
+  const output = collect(child);
+  child.stdin.end('');
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) =>
+      resolve({ status, stdout: output.stdout(), stderr: output.stderr() }),
+    );
+  });
+}
+
+async function startServerWith(
+  envFor: (port: number) => NodeJS.ProcessEnv,
+  cwd?: string,
+): Promise<ServerProcess> {
+  const port = await freePort();
+  const env = envFor(port);
+  const child = spawn(process.execPath, [join(DIST, 'main.js')], { env, cwd });
   const output = collect(child);
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const baseUrl = `http://${env.HOST ?? '127.0.0.1'}:${port}`;
@@ -86,6 +123,8 @@ export async function startServer(
       return {
         baseUrl,
         output: () => output.stdout() + output.stderr(),
+        stdout: output.stdout,
+        stderr: output.stderr,
         stop: () => {
           child.kill('SIGTERM');
           return exited;

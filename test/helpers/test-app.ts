@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
+import { AppModule, validateAppEnv } from '../../src/app.module';
 import { configureApp, httpAdapter } from '../../src/app.setup';
 import { createTestDatabase, TestDatabase } from './test-database';
 
@@ -37,8 +37,11 @@ export async function createTestApp(
     DATABASE_URL: database.url,
     ...env,
   };
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(), {
+  const validated = validateAppEnv();
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot({ env: validated })],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(validated), {
     logger: false,
   });
   try {

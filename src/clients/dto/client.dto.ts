@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
-  ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
@@ -79,9 +78,10 @@ export class CreateClientDto {
     enum: GRANT_TYPES,
     isArray: true,
     default: ['authorization_code', 'refresh_token'],
+    description:
+      'Empty (the default when introspection_allowed is true and there are no redirect_uris) for a resource server that only introspects tokens',
   })
   @OptionalNonNull()
-  @ArrayMinSize(1)
   @ArrayUnique()
   @IsIn(GRANT_TYPES, { each: true })
   @IsArray()

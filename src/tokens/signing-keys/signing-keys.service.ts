@@ -12,6 +12,7 @@ import {
   JWK,
 } from 'jose';
 import { DataSource, EntityManager, IsNull, Not, Repository } from 'typeorm';
+import { secretsFromDevelopmentFile } from '../../config/development-secrets';
 import { Env, InvalidEnvironmentError } from '../../config/env.validation';
 import { inTransaction } from '../../database/transactions';
 import { KeySealer, KeyUnsealError } from './key-sealing';
@@ -65,9 +66,10 @@ export class SigningKeysService {
     config: ConfigService<Env, true>,
   ) {
     this.sealer = new KeySealer(config.get('SIGNING_KEYS_SECRET', { infer: true }));
-    this.secretIsGenerated = config
-      .get('GENERATED_SECRETS', { infer: true })
-      .includes('SIGNING_KEYS_SECRET');
+    // A development secret (generated, or from the development file) never blocks a start.
+    this.secretIsGenerated =
+      config.get('GENERATED_SECRETS', { infer: true }).includes('SIGNING_KEYS_SECRET') ||
+      secretsFromDevelopmentFile().includes('SIGNING_KEYS_SECRET');
     this.accessTokenTtlSeconds = config.get('ACCESS_TOKEN_TTL', { infer: true });
   }
 
