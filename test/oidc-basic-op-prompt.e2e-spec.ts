@@ -78,6 +78,27 @@ describe('OpenID Connect Basic OP: prompt, max_age, hints', () => {
     expect(second.sid).not.toBe(first.sid);
   });
 
+  it.each<Record<string, string>>([{ prompt: 'login' }, { max_age: '0' }])(
+    'should not let the consent page approve a request with %o before the sign-in it asks for',
+    async (extra) => {
+      const other = await registerClient(t.server, { client_name: 'Asks to sign in again' });
+      const { browser } = await signedInBrowser();
+      const res = await browser.get(
+        `/oauth/authorize?${new URLSearchParams(request({ client_id: other.id, ...extra })).toString()}`,
+      );
+      expect(res.headers.location).toBe('/login');
+      await browser.get('/login');
+      const requestId = browser.hidden.request;
+      expect(requestId).toEqual(expect.any(String));
+      const consent = await browser.get(`/consent?request=${requestId}`);
+      expect(consent.status).toBe(303);
+      expect(consent.headers.location).toBe('/login');
+      const login = await browser.login('alice', STRONG_PASSWORD);
+      expect(login.status).toBe(303);
+      expect(login.headers.location).toBe(`/consent?request=${requestId}`);
+    },
+  );
+
   it('should answer login_required by redirect with prompt=none when signed out (oidcc-prompt-none-not-logged-in)', async () => {
     const { res, params } = await authorizeIn(new Browser(t.server), request({ prompt: 'none' }));
     expect(res.status).toBe(303);

@@ -43,7 +43,21 @@ export class CredentialsService implements OnModuleInit {
     if (!user || !passwordMatches || !user.enabled) {
       return { outcome: 'invalid' };
     }
+    // The hash takes a while: an operator may have disabled the account or set a new password
+    // meanwhile. The sign-in must not outlive that change (ASVS V7.4), so the row is read again.
+    const current = await this.users.findByUsername(username);
+    if (!current || !isUnchangedSince(user, current)) {
+      return { outcome: 'invalid' };
+    }
     await this.throttle.succeeded(account, address);
-    return { outcome: 'valid', user };
+    return { outcome: 'valid', user: current };
   }
+}
+
+function isUnchangedSince(checked: User, current: User): boolean {
+  return (
+    current.enabled &&
+    current.passwordHash === checked.passwordHash &&
+    current.tokensInvalidBefore?.getTime() === checked.tokensInvalidBefore?.getTime()
+  );
 }
