@@ -168,9 +168,9 @@ describe('admin clients', () => {
         'redirect_uris must be an array',
       ],
       [
-        { grant_types: ['client_credentials'] },
+        { grant_types: ['implicit'] },
         'grant_types',
-        'each value in grant_types must be one of the following values: authorization_code, refresh_token, password',
+        'each value in grant_types must be one of the following values: authorization_code, refresh_token, password, client_credentials',
       ],
       [{ grant_types: [] }, 'grant_types', 'grant_types must contain at least 1 elements'],
       [
@@ -248,7 +248,7 @@ describe('admin clients', () => {
       ],
       [
         { grant_types: ['refresh_token'] },
-        { grant_types: ['must include authorization_code or password'] },
+        { grant_types: ['must include authorization_code, password or client_credentials'] },
       ],
     ])(
       'should answer 400 when the metadata breaks a cross-field rule: %j',

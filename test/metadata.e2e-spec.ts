@@ -32,7 +32,12 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       scopes_supported: ['profile', 'email', 'admin', 'developer', 'account'],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
-      grant_types_supported: ['authorization_code', 'refresh_token', 'password'],
+      grant_types_supported: [
+        'authorization_code',
+        'refresh_token',
+        'password',
+        'client_credentials',
+      ],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       revocation_endpoint_auth_methods_supported: [
         'client_secret_basic',

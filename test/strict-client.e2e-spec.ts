@@ -253,6 +253,30 @@ describe('strict client (oauth4webapi) over HTTPS', () => {
     });
   });
 
+  // openid-client's clientCredentialsGrant() is this request and this processing.
+  it('should issue a token to a machine client by the client_credentials grant', async () => {
+    const machine = await confidential({
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      scope: 'reports:read reports:write',
+    });
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      machine.client,
+      machine.auth,
+      new URLSearchParams({ scope: 'reports:read' }),
+      http,
+    );
+    const tokens = await oauth.processClientCredentialsResponse(as, machine.client, response);
+    expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 3600, scope: 'reports:read' });
+    expect(tokens.refresh_token).toBeUndefined();
+    await expect(introspect(tokens.access_token)).resolves.toMatchObject({
+      active: true,
+      client_id: machine.client.client_id,
+      sub: machine.client.client_id,
+    });
+  });
+
   it('should introspect a live token, then revoke it so it is inactive and refused', async () => {
     const tokens = await codeFlow(web);
     await expect(introspect(tokens.access_token)).resolves.toMatchObject({

@@ -94,6 +94,10 @@ describe('clientRuleProblems', () => {
     },
     { name: 'a legacy server app without PKCE', client: { ...confidential, requirePkce: false } },
     { name: 'a resource server', client: { ...confidential, introspectionAllowed: true } },
+    {
+      name: 'a machine client without redirect URIs',
+      client: { ...confidential, grantTypes: ['client_credentials'], redirectUris: [] },
+    },
   ] as { name: string; client: ClientRules }[])('should accept $name', ({ client }) => {
     expect(clientRuleProblems(client)).toEqual({});
   });
@@ -102,7 +106,9 @@ describe('clientRuleProblems', () => {
     {
       name: 'only refresh_token',
       client: { ...confidential, grantTypes: ['refresh_token'] },
-      problems: { grant_types: ['must include authorization_code or password'] },
+      problems: {
+        grant_types: ['must include authorization_code, password or client_credentials'],
+      },
     },
     {
       name: 'authorization_code without redirect URIs',
@@ -117,6 +123,15 @@ describe('clientRuleProblems', () => {
       problems: {
         grant_types: [
           'public clients (token_endpoint_auth_method none) cannot use the password grant',
+        ],
+      },
+    },
+    {
+      name: 'a public client with the client_credentials grant',
+      client: { ...spa, grantTypes: ['client_credentials'], redirectUris: [] },
+      problems: {
+        grant_types: [
+          'public clients (token_endpoint_auth_method none) cannot use the client_credentials grant',
         ],
       },
     },

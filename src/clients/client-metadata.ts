@@ -68,6 +68,9 @@ export function scopeProblem(scope: string): string | undefined {
     : 'must be scope tokens separated by single spaces (RFC 6749 §3.3)';
 }
 
+// The grants that start a grant of their own (refresh_token only continues one).
+const ISSUING_GRANTS: GrantType[] = ['authorization_code', 'password', 'client_credentials'];
+
 export type ClientRules = {
   grantTypes: GrantType[];
   redirectUris: string[];
@@ -82,11 +85,8 @@ export function clientRuleProblems(client: ClientRules): FieldErrors {
   const add = (field: string, problem: string) => (problems[field] ??= []).push(problem);
   const isPublic = client.tokenEndpointAuthMethod === 'none';
 
-  if (
-    !client.grantTypes.includes('authorization_code') &&
-    !client.grantTypes.includes('password')
-  ) {
-    add('grant_types', 'must include authorization_code or password');
+  if (!ISSUING_GRANTS.some((grant) => client.grantTypes.includes(grant))) {
+    add('grant_types', 'must include authorization_code, password or client_credentials');
   }
   if (client.grantTypes.includes('authorization_code') && client.redirectUris.length === 0) {
     add('redirect_uris', 'at least one redirect URI is required for the authorization_code grant');
@@ -95,6 +95,13 @@ export function clientRuleProblems(client: ClientRules): FieldErrors {
     add(
       'grant_types',
       'public clients (token_endpoint_auth_method none) cannot use the password grant',
+    );
+  }
+  // RFC 6749 §4.4: only a client that can authenticate may get tokens for itself.
+  if (isPublic && client.grantTypes.includes('client_credentials')) {
+    add(
+      'grant_types',
+      'public clients (token_endpoint_auth_method none) cannot use the client_credentials grant',
     );
   }
   if (isPublic && !client.requirePkce) {

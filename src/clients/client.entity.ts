@@ -1,6 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'password'] as const;
+export const GRANT_TYPES = [
+  'authorization_code',
+  'refresh_token',
+  'password',
+  'client_credentials',
+] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 export const TOKEN_ENDPOINT_AUTH_METHODS = [
   'client_secret_basic',

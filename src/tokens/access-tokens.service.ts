@@ -15,10 +15,14 @@ import { IssuedAccessToken } from './token-response';
 import { isJwtShaped, JwtAccessTokens } from './jwt-access-tokens';
 import { LiveTokenQuery, TokenKey } from './live-token-query';
 
-export type LiveAccessToken = { row: AccessToken; principal: TokenPrincipal };
+// `principal` is null for a client's own token (client_credentials), which has no user.
+export type LiveAccessToken = { row: AccessToken; principal: TokenPrincipal | null };
 
 // What an access token is issued for: one grant (its family) of a user to a client.
 export type AccessGrant = { client: Client; userId: string; scope: string[]; familyId: string };
+
+// A grant of a user, or of the client to itself (RFC 6749 §4.4: no user, `userId` null).
+export type TokenGrant = Omit<AccessGrant, 'userId'> & { userId: string | null };
 
 // Which tokens to revoke: one grant's (its family), or a client's grants (of one user, or all).
 export type IssuedIn = { familyId: string } | GrantsOf;
@@ -43,7 +47,7 @@ export class AccessTokensService {
     this.liveTokens = new LiveTokenQuery(tokens.manager.connection);
   }
 
-  async issue(manager: EntityManager, grant: AccessGrant): Promise<IssuedAccessToken> {
+  async issue(manager: EntityManager, grant: TokenGrant): Promise<IssuedAccessToken> {
     const id = randomUUID();
     const format = grant.client.accessTokenFormat;
     const scope = grant.scope.join(' ');
@@ -55,7 +59,8 @@ export class AccessTokensService {
         ? await this.jwt.sign(
             {
               jti: id,
-              sub: grant.userId,
+              // RFC 9068 §2.2: without a resource owner, the subject is the client itself.
+              sub: grant.userId ?? grant.client.clientId,
               clientId: grant.client.clientId,
               scope,
               issuedAt: now,
@@ -80,24 +85,25 @@ export class AccessTokensService {
   }
 
   // The principal of a live token: not revoked, not expired, its client still usable, its user
-  // enabled and not disabled since the token was issued. Anything else is null.
+  // enabled and not disabled since the token was issued. Anything else is null, and so is a
+  // client's own token: the routes that take a principal act for a user.
   async verify(token: string): Promise<TokenPrincipal | null> {
     return (await this.inspect(token))?.principal ?? null;
   }
 
   // A live token with its row (for introspection: expiry, issue time). One query reads the token,
-  // its user, and whether its client is usable (enabled and approved).
+  // its user (if it has one), and whether its client is usable (enabled and approved).
   async inspect(token: string): Promise<LiveAccessToken | null> {
     const key = await this.lookup(token);
     const row = key && (await this.liveTokens.find(key));
-    const owner = row?.owner;
-    if (
-      !row ||
-      !owner ||
-      row.revokedAt !== null ||
-      row.expiresAt <= new Date() ||
-      !isIssuedAfterInvalidation(owner, row.createdAt)
-    ) {
+    if (!row || row.revokedAt !== null || row.expiresAt <= new Date()) {
+      return null;
+    }
+    if (row.userId === null) {
+      return { row, principal: null };
+    }
+    const owner = row.owner;
+    if (!owner || !isIssuedAfterInvalidation(owner, row.createdAt)) {
       return null;
     }
     const principal: TokenPrincipal = {

@@ -16,7 +16,7 @@ export type IntrospectionResponse =
       scope: string;
       client_id: string;
       sub: string;
-      username: string;
+      username?: string;
       token_type: 'Bearer' | 'refresh_token';
       exp: number;
       iat: number;
@@ -51,9 +51,13 @@ export class IntrospectionService {
     const access = await this.accessTokens.inspect(token);
     if (access) {
       const { row, principal } = access;
-      return visible(row.clientId)
+      if (!visible(row.clientId)) {
+        return INACTIVE;
+      }
+      // RFC 9068 §2.2: a client's own token (client_credentials) has the client as its subject.
+      return principal
         ? this.active(row, principal.user.id, principal.user.username, 'Bearer')
-        : INACTIVE;
+        : this.active(row, row.clientId, undefined, 'Bearer');
     }
     const refresh = await this.liveRefreshToken(token);
     if (refresh && visible(refresh.row.clientId)) {
@@ -84,7 +88,7 @@ export class IntrospectionService {
   private active(
     row: { scope: string; clientId: string; expiresAt: Date; createdAt: Date },
     sub: string,
-    username: string,
+    username: string | undefined,
     tokenType: 'Bearer' | 'refresh_token',
   ): IntrospectionResponse {
     return {
@@ -92,7 +96,7 @@ export class IntrospectionService {
       scope: row.scope,
       client_id: row.clientId,
       sub,
-      username,
+      ...(username === undefined ? {} : { username }),
       token_type: tokenType,
       exp: seconds(row.expiresAt),
       iat: seconds(row.createdAt),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { AuthorizationModule } from '../authorization/authorization.module';
 import { ClientsModule } from '../clients/clients.module';
 import { UsersModule } from '../users/users.module';
@@ -7,6 +8,7 @@ import { AccessToken } from './access-token.entity';
 import { AccessTokensService } from './access-tokens.service';
 import { ClientAuthGuard } from './client-auth.guard';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { RefreshToken } from './refresh-token.entity';
@@ -35,6 +37,7 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     UsersModule,
     ClientsModule,
     AuthorizationModule,
+    AuditModule,
   ],
   controllers: [
     TokensController,
@@ -56,6 +59,7 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     AuthorizationCodeGrant,
     PasswordGrant,
     RefreshTokenGrant,
+    ClientCredentialsGrant,
     SigningKeysService,
     JwtAccessTokens,
   ],
