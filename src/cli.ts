@@ -3,6 +3,10 @@ import { HttpException, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { AppModule } from './app.module';
+import { apiBodyFromFlags } from './apis/api-cli-input';
+import { ApisService } from './apis/apis.service';
+import { ApiResponseDto, CreateApiDto } from './apis/dto/api.dto';
+import { PaginationQueryDto } from './common/pagination.dto';
 import { ClientsService } from './clients/clients.service';
 import {
   ClientResponseDto,
@@ -110,6 +114,30 @@ const commands: Record<string, Command> = {
       return ClientResponseDto.from(
         await app.get(AppReviewService).decide(id, 'reject', CLI_ACTOR, reason),
       );
+    },
+  },
+  'apis:create': {
+    summary:
+      'apis:create --identifier URI --name NAME [--scope VALUE=DESCRIPTION]...\n' +
+      '      [--access_token_format jwt|opaque] [--access_token_ttl SECONDS]',
+    options: {
+      identifier: single,
+      name: single,
+      scope: multiple,
+      access_token_format: single,
+      access_token_ttl: single,
+    },
+    run: async (app, values) => {
+      const body = await validateInput(CreateApiDto, apiBodyFromFlags(values));
+      return ApiResponseDto.from(await app.get(ApisService).create(body));
+    },
+  },
+  'apis:list': {
+    summary: 'apis:list',
+    options: {},
+    run: async (app) => {
+      const query = await validateInput(PaginationQueryDto, { limit: 500 }, 'query');
+      return (await app.get(ApisService).list(query)).map((api) => ApiResponseDto.from(api));
     },
   },
   'keys:rotate': {

@@ -1,4 +1,4 @@
-// Error codes of RFC 6749 §4.1.2.1 and §5.2 and RFC 6750 §3.1.
+// Error codes of RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1 and RFC 8707 §2 (invalid_target).
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -10,6 +10,7 @@ export type OAuthErrorCode =
   | 'access_denied'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'invalid_target'
   | 'server_error'
   | 'temporarily_unavailable';
 

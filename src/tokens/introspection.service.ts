@@ -17,11 +17,15 @@ export type IntrospectionResponse =
       client_id: string;
       sub: string;
       username?: string;
+      // RFC 7662 §2.2: the registered API (RFC 8707) a token is for.
+      aud?: string;
       token_type: 'Bearer' | 'refresh_token';
       exp: number;
       iat: number;
       iss: string;
     };
+
+type ActiveToken = Extract<IntrospectionResponse, { active: true }>;
 
 const INACTIVE = { active: false } as const;
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -55,9 +59,10 @@ export class IntrospectionService {
         return INACTIVE;
       }
       // RFC 9068 §2.2: a client's own token (client_credentials) has the client as its subject.
-      return principal
+      const answer = principal
         ? this.active(row, principal.user.id, principal.user.username, 'Bearer')
         : this.active(row, row.clientId, undefined, 'Bearer');
+      return row.resource === null ? answer : { ...answer, aud: row.resource };
     }
     const refresh = await this.liveRefreshToken(token);
     if (refresh && visible(refresh.row.clientId)) {
@@ -90,7 +95,7 @@ export class IntrospectionService {
     sub: string,
     username: string | undefined,
     tokenType: 'Bearer' | 'refresh_token',
-  ): IntrospectionResponse {
+  ): ActiveToken {
     return {
       active: true,
       scope: row.scope,

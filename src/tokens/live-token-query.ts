@@ -4,7 +4,8 @@ import { User } from '../users/user.entity';
 import { AccessToken } from './access-token.entity';
 
 // What identifies a presented token's row: an opaque token's SHA-256, or a verified JWT's jti.
-export type TokenKey = { tokenHash: string } | { jti: string };
+// A JWT's key carries its `aud`, which must be the audience its row records.
+export type TokenKey = { tokenHash: string } | { jti: string; aud: string };
 
 // The one read of every bearer check and access-token introspection: the token row with its user
 // (none for a client's own token), if its client is usable (enabled and approved).

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApisModule } from '../apis/apis.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthorizationModule } from '../authorization/authorization.module';
 import { ClientsModule } from '../clients/clients.module';
@@ -15,6 +16,7 @@ import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokenFamilies } from './refresh-token-families.service';
 import { RefreshTokensService } from './refresh-tokens.service';
+import { ResourceTargets } from './resource-targets.service';
 import { TokenIssuer } from './token-issuer.service';
 import { TokenOwners } from './token-owners.service';
 import { TokensController } from './tokens.controller';
@@ -38,6 +40,7 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     ClientsModule,
     AuthorizationModule,
     AuditModule,
+    ApisModule,
   ],
   controllers: [
     TokensController,
@@ -60,6 +63,7 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     PasswordGrant,
     RefreshTokenGrant,
     ClientCredentialsGrant,
+    ResourceTargets,
     SigningKeysService,
     JwtAccessTokens,
   ],

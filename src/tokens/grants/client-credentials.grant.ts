@@ -10,6 +10,7 @@ import { resolveScope, scopeList } from '../../common/scope';
 import { inTransaction } from '../../database/transactions';
 import { AccessTokensService } from '../access-tokens.service';
 import { TokenRequestDto } from '../dto/token-request.dto';
+import { ResourceTargets, scopeForApi } from '../resource-targets.service';
 import { TokenResponse, tokenResponse } from '../token-response';
 
 // RFC 6749 §4.4: a confidential client asks for a token for itself. No user, no consent and no
@@ -22,6 +23,7 @@ export class ClientCredentialsGrant {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accessTokens: AccessTokensService,
     private readonly audit: AuditService,
+    private readonly targets: ResourceTargets,
   ) {}
 
   async exchange(
@@ -36,18 +38,20 @@ export class ClientCredentialsGrant {
         'public clients may not use the client_credentials grant',
       );
     }
-    const scope = resolveScope(request.scope, scopeList(client.scope));
+    const api = (await this.targets.requested(request)) ?? null;
+    const requested = resolveScope(request.scope, scopeList(client.scope));
+    const scope = typeof requested === 'string' ? requested : scopeForApi(requested, api);
     if (typeof scope === 'string') {
       throw new OAuthError('invalid_scope', scope);
     }
     return inTransaction(this.dataSource, async (manager) => {
-      const grant = { client, userId: null, scope, familyId: randomUUID() };
+      const grant = { client, userId: null, scope, familyId: randomUUID(), api };
       const access = await this.accessTokens.issue(manager, grant);
       await this.audit.record(manager, {
         type: 'token.client_credentials',
         actor: clientActor(clientIp),
         clientId: client.clientId,
-        details: { scope: scope.join(' ') },
+        details: { scope: scope.join(' '), ...(api && { resource: api.identifier }) },
       });
       return tokenResponse(access, scope, undefined);
     });

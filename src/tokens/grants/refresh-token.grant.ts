@@ -8,6 +8,8 @@ import { inTransaction } from '../../database/transactions';
 import { AccessTokensService } from '../access-tokens.service';
 import { TokenRequestDto } from '../dto/token-request.dto';
 import { RefreshTokensService } from '../refresh-tokens.service';
+import { Api } from '../../apis/api.entity';
+import { ResourceTargets, scopeForApi } from '../resource-targets.service';
 import { TokenResponse, tokenResponse } from '../token-response';
 
 // RFC 6749 §6 with rotation: every use returns a new refresh token of the same family. A refusal
@@ -18,10 +20,12 @@ export class RefreshTokenGrant {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly refreshTokens: RefreshTokensService,
     private readonly accessTokens: AccessTokensService,
+    private readonly targets: ResourceTargets,
   ) {}
 
   async exchange(client: Client, request: TokenRequestDto): Promise<TokenResponse> {
     const presented = requiredParam(request.refresh_token, 'refresh_token');
+    const requestedApi = await this.targets.requested(request);
     const outcome = await inTransaction(this.dataSource, async (manager) => {
       const rotation = await this.refreshTokens.rotate(manager, presented, client, request.scope);
       if (rotation.outcome === 'refused') {
@@ -30,9 +34,27 @@ export class RefreshTokenGrant {
       if (rotation.outcome === 'invalid_scope') {
         return new OAuthError('invalid_scope', rotation.reason);
       }
-      const access = await this.accessTokens.issue(manager, rotation.grant);
-      return tokenResponse(access, rotation.grant.scope, rotation.refreshToken);
+      // Thrown, not returned: a refused resource rolls the rotation back (the token stays usable).
+      const api = await this.apiOf(rotation.resource, requestedApi);
+      const scope = scopeForApi(rotation.grant.scope, api);
+      if (typeof scope === 'string') {
+        throw new OAuthError('invalid_scope', scope);
+      }
+      const access = await this.accessTokens.issue(manager, { ...rotation.grant, scope, api });
+      return tokenResponse(access, scope, rotation.refreshToken);
     });
     return throwIfOAuthError(outcome);
+  }
+
+  // RFC 8707 §2.2: a grant for an API gives tokens for that API only; a grant for the built-in
+  // API (every scope of the client) may be narrowed to a registered API and its scopes.
+  private async apiOf(grantResource: string | null, requested: Api | null | undefined) {
+    if (requested === undefined) {
+      return this.targets.ofGrant(grantResource);
+    }
+    if (grantResource !== null && requested?.identifier !== grantResource) {
+      throw new OAuthError('invalid_target', 'resource is not the API of this grant');
+    }
+    return requested;
   }
 }
