@@ -1,9 +1,12 @@
 import { decodeJwt } from 'jose';
 import request from 'supertest';
-import { createUser } from './factories';
+import { createUser, STRONG_PASSWORD } from './factories';
+import { Browser, pkcePair, redirectParams } from './helpers/browser';
 import {
+  CALLBACK,
   callMe,
   ClientCredentials,
+  exchangeCode,
   clientPost,
   expectInvalidToken,
   expectOAuthError,
@@ -265,6 +268,106 @@ describe('APIs and resource indicators (RFC 8707)', () => {
       const next = await refresh(t.server, trusted, res.body.refresh_token).expect(200);
       expect(next.body.scope).toBe('profile email orders:read billing:read');
       await callMe(t.server, next.body.access_token).expect(200);
+    });
+  });
+
+  describe('authorization endpoint', () => {
+    let web: ClientCredentials;
+
+    beforeAll(async () => {
+      web = await registerClient(t.server, { scope: 'profile orders:read orders:write' });
+    });
+
+    const authorize = async (browser: Browser, params: Record<string, string>) => {
+      const { verifier, challenge } = pkcePair();
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: web.id,
+        redirect_uri: CALLBACK,
+        state: 'st-1',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        ...params,
+      });
+      return { res: await browser.get(`/oauth/authorize?${query.toString()}`), verifier };
+    };
+
+    it('should ask consent with the API scope descriptions and issue tokens for the API', async () => {
+      const browser = new Browser(t.server);
+      await browser.signIn('alice', STRONG_PASSWORD);
+      const { res, verifier } = await authorize(browser, {
+        scope: 'profile orders:read',
+        resource: ORDERS,
+      });
+      expect(res.status).toBe(303);
+      const page = await browser.get(res.headers.location);
+      expect(page.status).toBe(200);
+      const listed = [...page.text.matchAll(/<li>([^<]*)<\/li>/g)].map((match) => match[1]);
+      expect(listed).toEqual(['See your username', 'See your orders']);
+      const approved = await browser.post('/consent', {
+        csrf_token: browser.csrf,
+        request: res.headers.location.split('=')[1],
+        decision: 'approve',
+      });
+      const { code } = redirectParams(approved);
+      const tokens = await exchangeCode(t.server, web, { code, verifier });
+      expect(tokens.status).toBe(200);
+      expect(tokens.body.scope).toBe('orders:read');
+      expect(decodeJwt(tokens.body.access_token)).toMatchObject({ aud: ORDERS });
+      const refreshed = await refresh(t.server, web, tokens.body.refresh_token).expect(200);
+      expect(decodeJwt(refreshed.body.access_token)).toMatchObject({
+        aud: ORDERS,
+        scope: 'orders:read',
+      });
+    });
+
+    it.each([
+      [
+        { resource: 'https://unknown.example.com' },
+        'invalid_target',
+        'resource is not a registered API',
+      ],
+      [{ resource: 'orders' }, 'invalid_target', 'resource must be an absolute URI'],
+      [
+        { resource: ORDERS, audience: BILLING },
+        'invalid_target',
+        'send resource or audience, not both',
+      ],
+      [
+        { resource: ORDERS, scope: 'profile' },
+        'invalid_scope',
+        'none of the requested scopes is a scope of this API',
+      ],
+    ])('should redirect with the error for %j', async (params, error, description) => {
+      const browser = new Browser(t.server);
+      await browser.signIn('alice', STRONG_PASSWORD);
+      const { res } = await authorize(browser, { scope: 'orders:read', ...params });
+      expect(res.status).toBe(303);
+      expect(res.headers.location.startsWith(`${CALLBACK}?`)).toBe(true);
+      expect(redirectParams(res)).toEqual({
+        error,
+        error_description: description,
+        state: 'st-1',
+        iss: ISSUER,
+      });
+    });
+
+    it('should answer invalid_target when the code exchange names another API', async () => {
+      const browser = new Browser(t.server);
+      await browser.signIn('alice', STRONG_PASSWORD);
+      // Consent for this scope was remembered by the first test: straight to the client.
+      const { res, verifier } = await authorize(browser, {
+        scope: 'orders:read',
+        resource: ORDERS,
+      });
+      const { code } = redirectParams(res);
+      const tokens = await exchangeCode(t.server, web, { code, verifier }, { resource: BILLING });
+      expectOAuthError(
+        tokens,
+        400,
+        'invalid_target',
+        'resource is not the API of this authorization',
+      );
     });
   });
 

@@ -16,6 +16,7 @@ export type CodeGrant = {
   redirectUri: string;
   scope: string[];
   codeChallenge: string | null;
+  resource?: string | null;
 };
 
 // Whose grants: every user's of a client, or one user's. Never pass `userId: undefined`: leave it
@@ -37,6 +38,7 @@ export type RedeemedGrant = {
   familyId: string;
   userId: string;
   scope: string[];
+  resource: string | null;
   issuedAt: Date;
 };
 
@@ -71,6 +73,7 @@ export class AuthorizationCodesService {
       scope: grant.scope.join(' '),
       codeChallenge: grant.codeChallenge,
       codeChallengeMethod: grant.codeChallenge ? 'S256' : null,
+      resource: grant.resource ?? null,
       familyId: randomUUID(),
       expiresAt: new Date(now.getTime() + this.ttlMs),
       consumedAt: null,
@@ -112,6 +115,7 @@ export class AuthorizationCodesService {
         familyId: row.familyId,
         userId: row.userId,
         scope: row.scope.split(' '),
+        resource: row.resource,
         issuedAt: row.createdAt,
       },
     };

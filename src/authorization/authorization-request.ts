@@ -1,6 +1,7 @@
 import { OAuthError } from '../common/oauth-error';
 import { RawParams, readParam } from '../common/oauth-params';
 import { resolveScope, scopeList } from '../common/scope';
+import { resourceIndicatorProblem } from '../apis/resource-indicator';
 import { pkceRequestProblem } from './pkce';
 
 export type ClientForAuthorization = {
@@ -18,6 +19,9 @@ export type AuthorizationRequest = {
   scope: string[];
   state: string | null;
   codeChallenge: string | null;
+  // RFC 8707: the API the tokens are for (null: the built-in API); its registration is checked by
+  // AuthorizationService.
+  resource: string | null;
 };
 
 // The authorization request's checklist (RFC 6749 §4.1.1, RFC 7636 §4.3), in the order of
@@ -63,6 +67,16 @@ export function validateAuthorizationRequest(
   if (typeof scope === 'string') {
     throw fail('invalid_scope', scope);
   }
+  const resource = read('resource');
+  const audience = read('audience');
+  if (resource !== undefined && audience !== undefined && resource !== audience) {
+    throw fail('invalid_target', 'send resource or audience, not both');
+  }
+  const indicator = resource ?? audience;
+  const resourceProblem = indicator === undefined ? undefined : resourceIndicatorProblem(indicator);
+  if (resourceProblem) {
+    throw fail('invalid_target', `resource ${resourceProblem}`);
+  }
   const codeChallenge = read('code_challenge');
   const method = read('code_challenge_method');
   const pkceProblem = pkceRequestProblem(
@@ -79,5 +93,6 @@ export function validateAuthorizationRequest(
     scope,
     state,
     codeChallenge: codeChallenge ?? null,
+    resource: indicator ?? null,
   };
 }

@@ -10,7 +10,8 @@ import { resolveScope, scopeList } from '../../common/scope';
 import { inTransaction } from '../../database/transactions';
 import { AccessTokensService } from '../access-tokens.service';
 import { TokenRequestDto } from '../dto/token-request.dto';
-import { ResourceTargets, scopeForApi } from '../resource-targets.service';
+import { scopeForApi } from '../../apis/api-scopes';
+import { ResourceTargets } from '../resource-targets.service';
 import { TokenResponse, tokenResponse } from '../token-response';
 
 // RFC 6749 §4.4: a confidential client asks for a token for itself. No user, no consent and no

@@ -10,7 +10,8 @@ import { inTransaction } from '../../database/transactions';
 import { CredentialsService } from '../../users/credentials.service';
 import { TokenRequestDto } from '../dto/token-request.dto';
 import { TokenIssuer } from '../token-issuer.service';
-import { ResourceTargets, scopeForApi } from '../resource-targets.service';
+import { scopeForApi } from '../../apis/api-scopes';
+import { ResourceTargets } from '../resource-targets.service';
 import { TokenResponse } from '../token-response';
 
 // RFC 6749 §4.3, for trusted confidential clients that list the grant. The password is checked by

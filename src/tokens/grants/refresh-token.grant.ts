@@ -9,7 +9,8 @@ import { AccessTokensService } from '../access-tokens.service';
 import { TokenRequestDto } from '../dto/token-request.dto';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { Api } from '../../apis/api.entity';
-import { ResourceTargets, scopeForApi } from '../resource-targets.service';
+import { scopeForApi } from '../../apis/api-scopes';
+import { ResourceTargets } from '../resource-targets.service';
 import { TokenResponse, tokenResponse } from '../token-response';
 
 // RFC 6749 §6 with rotation: every use returns a new refresh token of the same family. A refusal
