@@ -3,6 +3,7 @@ import { SessionVersion1795421400000 } from './1795421400000-SessionVersion';
 import { RefreshTokenFamilies1795507800000 } from './1795507800000-RefreshTokenFamilies';
 import { DeveloperApps1795680600000 } from './1795680600000-DeveloperApps';
 import { Apis1795767000000 } from './1795767000000-Apis';
+import { ClientKeys1795767100000 } from './1795767100000-ClientKeys';
 
 // Listed explicitly (not globbed) so the same list loads under ts-jest, ts-node and compiled JS.
 // Append new migrations; never edit or reorder one that has been merged.
@@ -12,4 +13,5 @@ export const migrations = [
   RefreshTokenFamilies1795507800000,
   DeveloperApps1795680600000,
   Apis1795767000000,
+  ClientKeys1795767100000,
 ];

@@ -63,7 +63,7 @@ const commands: Record<string, Command> = {
       'clients:create --client_name NAME [--redirect_uris URI]... [--grant_types G]... [--scope S]\n' +
       '      [--token_endpoint_auth_method M] [--access_token_format opaque|jwt] [--allowed_origins O]...\n' +
       '      [--require_pkce true|false] [--skip_consent true|false] [--introspection_allowed true|false]\n' +
-      '      [--enabled true|false]',
+      '      [--enabled true|false] [--jwks_uri URI | --jwks JSON]   (private_key_jwt)',
     options: {
       client_name: single,
       redirect_uris: multiple,
@@ -76,9 +76,11 @@ const commands: Record<string, Command> = {
       skip_consent: single,
       introspection_allowed: single,
       enabled: single,
+      jwks_uri: single,
+      jwks: single,
     },
     run: async (app, values) => {
-      const body = await validateInput(CreateClientDto, parseBooleans(values));
+      const body = await validateInput(CreateClientDto, parseJwks(parseBooleans(values)));
       const { client, secret } = await app.get(ClientsService).create(body, CLI_ACTOR);
       if (secret) {
         process.stderr.write('Store client_secret now: it is shown only this once.\n');
@@ -223,6 +225,18 @@ function parseBooleans(values: Record<string, unknown>): Record<string, unknown>
     }
   }
   return parsed;
+}
+
+// `--jwks '{"keys": [...]}'`: JSON, or left as a string for the validator to refuse.
+function parseJwks(values: Record<string, unknown>): Record<string, unknown> {
+  if (typeof values.jwks !== 'string') {
+    return values;
+  }
+  try {
+    return { ...values, jwks: JSON.parse(values.jwks) as unknown };
+  } catch {
+    return values;
+  }
 }
 
 async function readPasswordFromStdin(): Promise<string> {

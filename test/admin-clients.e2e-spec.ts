@@ -184,9 +184,9 @@ describe('admin clients', () => {
         'scope must be scope tokens separated by single spaces (RFC 6749 §3.3)',
       ],
       [
-        { token_endpoint_auth_method: 'private_key_jwt' },
+        { token_endpoint_auth_method: 'tls_client_auth' },
         'token_endpoint_auth_method',
-        'token_endpoint_auth_method must be one of the following values: client_secret_basic, client_secret_post, none',
+        'token_endpoint_auth_method must be one of the following values: client_secret_basic, client_secret_post, private_key_jwt, none',
       ],
       [
         { access_token_format: 'paseto' },

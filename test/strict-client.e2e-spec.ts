@@ -1,4 +1,5 @@
 import type { Server } from 'node:https';
+import { exportJWK, generateKeyPair } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { createUser, STRONG_PASSWORD } from './factories';
 import { Browser } from './helpers/browser';
@@ -275,6 +276,36 @@ describe('strict client (oauth4webapi) over HTTPS', () => {
       client_id: machine.client.client_id,
       sub: machine.client.client_id,
     });
+  });
+
+  // openid-client's PrivateKeyJwt() is oauth4webapi's.
+  it('should authenticate a client by private_key_jwt (RFC 7523)', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'strict-1', alg: 'ES256' };
+    const { id } = await registerClient(portcullis.baseUrl, {
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      scope: 'reports:read',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [jwk] },
+    });
+    const client = { client_id: id };
+    const auth = oauth.PrivateKeyJwt({ key: privateKey, kid: 'strict-1' });
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      client,
+      auth,
+      new URLSearchParams(),
+      http,
+    );
+    const tokens = await oauth.processClientCredentialsResponse(as, client, response);
+    expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'reports:read' });
+    const introspected = await oauth.processIntrospectionResponse(
+      as,
+      client,
+      await oauth.introspectionRequest(as, client, auth, tokens.access_token, http),
+    );
+    expect(introspected).toMatchObject({ active: true, sub: id });
   });
 
   it('should introspect a live token, then revoke it so it is inactive and refused', async () => {

@@ -370,7 +370,7 @@ describe('token endpoint: client authentication and request errors', () => {
     it('should ignore unknown parameters (RFC 6749 §3.1)', async () => {
       await tokenRequest(t.server, basic, {
         ...(await codeForm(basic.id)),
-        resource: 'https://api.example.com',
+        claims: '{"userinfo":{}}',
       }).expect(200);
     });
   });

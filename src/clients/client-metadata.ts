@@ -77,6 +77,8 @@ export type ClientRules = {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   requirePkce: boolean;
   introspectionAllowed: boolean;
+  jwks?: object | null;
+  jwksUri?: string | null;
 };
 
 // Rules that span several fields, checked on the complete metadata (on create and after a PATCH).
@@ -103,6 +105,17 @@ export function clientRuleProblems(client: ClientRules): FieldErrors {
       'grant_types',
       'public clients (token_endpoint_auth_method none) cannot use the client_credentials grant',
     );
+  }
+  // RFC 7523 §2.2 / RFC 7591 §2: the keys that verify the client's assertions, one way or the other.
+  const hasKeys = Boolean(client.jwks) || Boolean(client.jwksUri);
+  if (client.tokenEndpointAuthMethod === 'private_key_jwt') {
+    if (client.jwks && client.jwksUri) {
+      add('jwks', 'give jwks or jwks_uri, not both');
+    } else if (!hasKeys) {
+      add('jwks', 'private_key_jwt needs jwks or jwks_uri');
+    }
+  } else if (hasKeys) {
+    add('jwks', 'jwks and jwks_uri are only for private_key_jwt');
   }
   if (isPublic && !client.requirePkce) {
     add('require_pkce', 'public clients always require PKCE');

@@ -46,6 +46,8 @@ export class ClientsService {
       tokenEndpointAuthMethod: input.token_endpoint_auth_method ?? 'client_secret_basic',
       accessTokenFormat: input.access_token_format ?? 'opaque',
       requirePkce: input.require_pkce ?? true,
+      jwks: input.jwks ?? null,
+      jwksUri: input.jwks_uri ?? null,
       allowedOrigins: input.allowed_origins ?? [],
       skipConsent: input.skip_consent ?? false,
       introspectionAllowed: input.introspection_allowed ?? false,
@@ -59,7 +61,7 @@ export class ClientsService {
       updatedAt: now,
     });
     this.assertRulesHold(client);
-    const secret = client.isPublic ? undefined : this.setNewSecret(client);
+    const secret = client.isPublic || client.usesKeys ? undefined : this.setNewSecret(client);
     const saved = await this.saveRecorded(client, {
       type: 'client.created',
       actor,
@@ -119,6 +121,8 @@ export class ClientsService {
       tokenEndpointAuthMethod: changes.token_endpoint_auth_method,
       accessTokenFormat: changes.access_token_format,
       requirePkce: changes.require_pkce,
+      jwks: changes.jwks,
+      jwksUri: changes.jwks_uri,
       allowedOrigins: changes.allowed_origins,
       skipConsent: changes.skip_consent,
       introspectionAllowed: changes.introspection_allowed,
@@ -172,9 +176,13 @@ export class ClientsService {
   // Rotation: the old secret stops working at once; the new one is returned this one time.
   async rotateSecret(clientId: string, actor: Actor): Promise<IssuedClient> {
     const client = await this.get(clientId);
-    if (client.isPublic) {
+    if (client.isPublic || client.usesKeys) {
       throw new ValidationFailedException({
-        token_endpoint_auth_method: ['public clients (none) have no secret to rotate'],
+        token_endpoint_auth_method: [
+          client.usesKeys
+            ? 'private_key_jwt clients have no secret to rotate: change their keys'
+            : 'public clients (none) have no secret to rotate',
+        ],
       });
     }
     const secret = this.setNewSecret(client);

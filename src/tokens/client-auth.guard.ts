@@ -15,7 +15,8 @@ import { ClientsService } from '../clients/clients.service';
 import { generateOpaqueSecret, secretMatchesHash, sha256Hex } from '../common/crypto';
 import { NoStore } from '../common/no-store';
 import { OAuthError } from '../common/oauth-error';
-import { RawParams } from '../common/oauth-params';
+import { RawParams, readParam } from '../common/oauth-params';
+import { ClientAssertions, JWT_BEARER_ASSERTION } from './client-assertions';
 import { clientAuthenticationFailed, readClientCredentials } from './client-credentials';
 
 type RequestWithClient = HttpRequest & { client?: Client };
@@ -29,7 +30,10 @@ const UNKNOWN_CLIENT_SECRET_HASH = sha256Hex(generateOpaqueSecret());
 // is not approved (a developer's pending application) gets unauthorized_client.
 @Injectable()
 export class ClientAuthGuard implements CanActivate {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly assertions: ClientAssertions,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithClient>();
@@ -42,10 +46,35 @@ export class ClientAuthGuard implements CanActivate {
     if (hasRepeatedAuthorization(request.raw.rawHeaders)) {
       throw new OAuthError('invalid_request', 'use one client authentication method per request');
     }
-    const credentials = readClientCredentials(
-      request.headers.authorization,
-      request.body as RawParams,
-    );
+    const client = await this.authenticatedClient(request);
+    // Told only to the client itself, once it has authenticated.
+    if (client.status !== 'approved') {
+      throw new OAuthError(
+        'unauthorized_client',
+        client.status === 'pending'
+          ? 'this client is awaiting approval by an operator'
+          : 'this client was not approved by an operator',
+      );
+    }
+    request.client = client;
+    return true;
+  }
+
+  // private_key_jwt (a client assertion, RFC 7523 §2.2) or a secret / client_id alone.
+  private async authenticatedClient(request: RequestWithClient): Promise<Client> {
+    const body = request.body as RawParams;
+    const assertionType = readParam(body, 'client_assertion_type');
+    const assertion = readParam(body, 'client_assertion');
+    if (assertionType !== undefined || assertion !== undefined) {
+      if (request.headers.authorization !== undefined || body.client_secret !== undefined) {
+        throw new OAuthError('invalid_request', 'use one client authentication method per request');
+      }
+      if (assertionType !== JWT_BEARER_ASSERTION || assertion === undefined) {
+        throw clientAuthenticationFailed();
+      }
+      return this.assertions.authenticate(assertion, readParam(body, 'client_id'));
+    }
+    const credentials = readClientCredentials(request.headers.authorization, body);
     const found = await this.clients.find(credentials.clientId);
     const client = found?.enabled ? found : null;
     const secretMatches =
@@ -58,17 +87,7 @@ export class ClientAuthGuard implements CanActivate {
     ) {
       throw clientAuthenticationFailed();
     }
-    // Told only to the client itself, once it has authenticated.
-    if (client.status !== 'approved') {
-      throw new OAuthError(
-        'unauthorized_client',
-        client.status === 'pending'
-          ? 'this client is awaiting approval by an operator'
-          : 'this client was not approved by an operator',
-      );
-    }
-    request.client = client;
-    return true;
+    return client;
   }
 }
 

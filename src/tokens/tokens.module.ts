@@ -8,6 +8,8 @@ import { UsersModule } from '../users/users.module';
 import { AccessToken } from './access-token.entity';
 import { AccessTokensService } from './access-tokens.service';
 import { ClientAuthGuard } from './client-auth.guard';
+import { ClientAssertionJti } from './client-assertion-jti.entity';
+import { ClientAssertions } from './client-assertions';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { PasswordGrant } from './grants/password.grant';
@@ -35,7 +37,13 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
 // access-token verification for the global AccessGuard, and revoking a user's grants to a client.
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AccessToken, RefreshToken, RefreshTokenFamily, SigningKey]),
+    TypeOrmModule.forFeature([
+      AccessToken,
+      RefreshToken,
+      RefreshTokenFamily,
+      SigningKey,
+      ClientAssertionJti,
+    ]),
     UsersModule,
     ClientsModule,
     AuthorizationModule,
@@ -59,6 +67,7 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     RevocationService,
     IntrospectionService,
     ClientAuthGuard,
+    ClientAssertions,
     AuthorizationCodeGrant,
     PasswordGrant,
     RefreshTokenGrant,
