@@ -52,6 +52,11 @@ export async function createScenarios(baseUrl, { adminKey, workers, users = 'ben
     grant_types: ['password'],
     access_token_format: 'jwt',
   });
+  const machine = await client({
+    redirect_uris: [],
+    grant_types: ['client_credentials'],
+    scope: 'api',
+  });
   const resourceServer = await client({
     redirect_uris: [REDIRECT_URI],
     introspection_allowed: true,
@@ -117,6 +122,15 @@ export async function createScenarios(baseUrl, { adminKey, workers, users = 'ben
         });
         expectStatus(res, 200, 'code exchange');
       };
+    },
+
+    // A machine client's token for itself (RFC 6749 §4.4), client_secret_basic. One request.
+    client_credentials: async () => async () => {
+      const res = await http.send('POST', '/oauth/token', {
+        headers: { authorization: machine.auth },
+        form: { grant_type: 'client_credentials', scope: 'api' },
+      });
+      expectStatus(res, 200, 'client_credentials');
     },
 
     password: async (worker) => async () => {

@@ -39,6 +39,7 @@ const SCENARIOS = [
   'client_auth+refresh',
   'authorize+token',
   'password',
+  'client_credentials',
   'introspect',
   'api_me_opaque',
   'api_me_jwt',

@@ -4,6 +4,8 @@ import { RefreshTokenFamilies1795507800000 } from './1795507800000-RefreshTokenF
 import { DeveloperApps1795680600000 } from './1795680600000-DeveloperApps';
 import { CodeRedirectUriSent1795767000000 } from './1795767000000-CodeRedirectUriSent';
 import { OpenIdConnect1795853400000 } from './1795853400000-OpenIdConnect';
+import { Apis1795939800000 } from './1795939800000-Apis';
+import { ClientKeys1795939900000 } from './1795939900000-ClientKeys';
 
 // Listed explicitly (not globbed) so the same list loads under ts-jest, ts-node and compiled JS.
 // Append new migrations; never edit or reorder one that has been merged.
@@ -14,4 +16,6 @@ export const migrations = [
   DeveloperApps1795680600000,
   CodeRedirectUriSent1795767000000,
   OpenIdConnect1795853400000,
+  Apis1795939800000,
+  ClientKeys1795939900000,
 ];

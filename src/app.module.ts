@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountModule } from './account/account.module';
+import { ApisModule } from './apis/apis.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthorizationModule } from './authorization/authorization.module';
 import { ClientOriginsCorsMiddleware } from './clients/client-origins-cors.middleware';
@@ -67,6 +68,7 @@ export class AppModule implements NestModule {
         AuditModule,
         UsersModule,
         ClientsModule,
+        ApisModule,
         ConsentsModule,
         PagesModule,
         AuthorizationModule,

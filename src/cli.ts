@@ -3,6 +3,10 @@ import { HttpException, INestApplicationContext, NotFoundException } from '@nest
 import { NestFactory } from '@nestjs/core';
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { AppModule } from './app.module';
+import { apiBodyFromFlags } from './apis/api-cli-input';
+import { ApisService } from './apis/apis.service';
+import { ApiResponseDto, CreateApiDto } from './apis/dto/api.dto';
+import { PaginationQueryDto } from './common/pagination.dto';
 import { ClientsService } from './clients/clients.service';
 import {
   ClientResponseDto,
@@ -18,7 +22,6 @@ import { Env, InvalidEnvironmentError } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
 import { loadDevelopmentSecrets } from './config/development-secrets';
 import { loadEnvFile } from './config/load-env-file';
-import { PaginationQueryDto } from './common/pagination.dto';
 import { CreateUserDto, UpdateUserDto, UserResponseDto } from './users/dto/user.dto';
 import { UsersService } from './users/users.service';
 import { SigningKey } from './tokens/signing-keys/signing-key.entity';
@@ -55,6 +58,8 @@ const CLIENT_OPTIONS = {
   post_logout_redirect_uris: multiple,
   backchannel_logout_uri: single,
   backchannel_logout_session_required: single,
+  jwks_uri: single,
+  jwks: single,
 } satisfies Options;
 
 const commands: Record<string, Command> = {
@@ -128,10 +133,11 @@ const commands: Record<string, Command> = {
       '      [--post_logout_redirect_uris URI]... [--backchannel_logout_uri URI]\n' +
       '      [--backchannel_logout_session_required true|false]\n' +
       '      PKCE (S256) is required by default, confidential clients included; --require_pkce false\n' +
-      '      registers a legacy server app that cannot send a code_challenge (docs/authorization.md).',
+      '      registers a legacy server app that cannot send a code_challenge (docs/authorization.md).\n' +
+      '      [--jwks_uri URI | --jwks JSON]   (private_key_jwt)',
     options: CLIENT_OPTIONS,
     run: async (app, values) => {
-      const body = await validateInput(CreateClientDto, parseBooleans(values));
+      const body = await validateInput(CreateClientDto, parseJwks(parseBooleans(values)));
       const { client, secret } = await app.get(ClientsService).create(body, CLI_ACTOR);
       if (secret) {
         process.stderr.write('Store client_secret now: it is shown only this once.\n');
@@ -186,6 +192,30 @@ const commands: Record<string, Command> = {
       return ClientResponseDto.from(
         await app.get(AppReviewService).decide(id, 'reject', CLI_ACTOR, reason),
       );
+    },
+  },
+  'apis:create': {
+    summary:
+      'apis:create --identifier URI --name NAME [--scope VALUE=DESCRIPTION]...\n' +
+      '      [--access_token_format jwt|opaque] [--access_token_ttl SECONDS]',
+    options: {
+      identifier: single,
+      name: single,
+      scope: multiple,
+      access_token_format: single,
+      access_token_ttl: single,
+    },
+    run: async (app, values) => {
+      const body = await validateInput(CreateApiDto, apiBodyFromFlags(values));
+      return ApiResponseDto.from(await app.get(ApisService).create(body));
+    },
+  },
+  'apis:list': {
+    summary: 'apis:list',
+    options: {},
+    run: async (app) => {
+      const query = await validateInput(PaginationQueryDto, { limit: 500 }, 'query');
+      return (await app.get(ApisService).list(query)).map((api) => ApiResponseDto.from(api));
     },
   },
   'keys:rotate': {
@@ -286,6 +316,18 @@ function parseBooleans(values: Record<string, unknown>): Record<string, unknown>
     }
   }
   return parsed;
+}
+
+// `--jwks '{"keys": [...]}'`: JSON, or left as a string for the validator to refuse.
+function parseJwks(values: Record<string, unknown>): Record<string, unknown> {
+  if (typeof values.jwks !== 'string') {
+    return values;
+  }
+  try {
+    return { ...values, jwks: JSON.parse(values.jwks) as unknown };
+  } catch {
+    return values;
+  }
 }
 
 async function readPasswordFromStdin(): Promise<string> {

@@ -176,9 +176,9 @@ describe('admin clients', () => {
         'redirect_uris must be an array',
       ],
       [
-        { grant_types: ['client_credentials'] },
+        { grant_types: ['implicit'] },
         'grant_types',
-        'each value in grant_types must be one of the following values: authorization_code, refresh_token, password',
+        'each value in grant_types must be one of the following values: authorization_code, refresh_token, password, client_credentials',
       ],
       [
         { scope: 'profile  email' },
@@ -191,9 +191,9 @@ describe('admin clients', () => {
         'scope must be scope tokens separated by single spaces (RFC 6749 §3.3)',
       ],
       [
-        { token_endpoint_auth_method: 'private_key_jwt' },
+        { token_endpoint_auth_method: 'tls_client_auth' },
         'token_endpoint_auth_method',
-        'token_endpoint_auth_method must be one of the following values: client_secret_basic, client_secret_post, none',
+        'token_endpoint_auth_method must be one of the following values: client_secret_basic, client_secret_post, private_key_jwt, none',
       ],
       [
         { access_token_format: 'paseto' },
@@ -255,7 +255,7 @@ describe('admin clients', () => {
       ],
       [
         { grant_types: ['refresh_token'] },
-        { grant_types: ['must include authorization_code or password'] },
+        { grant_types: ['must include authorization_code, password or client_credentials'] },
       ],
       [
         { grant_types: [] },

@@ -39,7 +39,13 @@ describe('health', () => {
     await request(t.server).get('/docs').expect(200).expect('Content-Type', /html/);
     const res = await request(t.server).get('/docs-json').expect(200);
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/admin/clients', '/admin/clients/{id}/secret', '/admin/users/{id}']),
+      expect.arrayContaining([
+        '/admin/clients',
+        '/admin/clients/{id}/secret',
+        '/admin/users/{id}',
+        '/admin/apis',
+        '/admin/apis/{id}',
+      ]),
     );
   });
 

@@ -19,6 +19,7 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
   });
 
   it('should describe the issuer, every endpoint and what they support', async () => {
+    const ALGS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'];
     const res = await request(t.server).get('/.well-known/oauth-authorization-server');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -41,14 +42,32 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       ],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
-      grant_types_supported: ['authorization_code', 'refresh_token', 'password'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      grant_types_supported: [
+        'authorization_code',
+        'refresh_token',
+        'password',
+        'client_credentials',
+      ],
+      token_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+        'none',
+      ],
       revocation_endpoint_auth_methods_supported: [
         'client_secret_basic',
         'client_secret_post',
+        'private_key_jwt',
         'none',
       ],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+      ],
+      token_endpoint_auth_signing_alg_values_supported: ALGS,
+      revocation_endpoint_auth_signing_alg_values_supported: ALGS,
+      introspection_endpoint_auth_signing_alg_values_supported: ALGS,
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
     });

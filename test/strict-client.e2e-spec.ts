@@ -1,4 +1,5 @@
 import type { Server } from 'node:https';
+import { exportJWK, generateKeyPair } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { createUser, STRONG_PASSWORD } from './factories';
 import { Browser } from './helpers/browser';
@@ -251,6 +252,60 @@ describe('strict client (oauth4webapi) over HTTPS', () => {
       status: 200,
       body: { sub: aliceId, username: 'alice', email: 'alice@example.com' },
     });
+  });
+
+  // openid-client's clientCredentialsGrant() is this request and this processing.
+  it('should issue a token to a machine client by the client_credentials grant', async () => {
+    const machine = await confidential({
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      scope: 'reports:read reports:write',
+    });
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      machine.client,
+      machine.auth,
+      new URLSearchParams({ scope: 'reports:read' }),
+      http,
+    );
+    const tokens = await oauth.processClientCredentialsResponse(as, machine.client, response);
+    expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 3600, scope: 'reports:read' });
+    expect(tokens.refresh_token).toBeUndefined();
+    await expect(introspect(tokens.access_token)).resolves.toMatchObject({
+      active: true,
+      client_id: machine.client.client_id,
+      sub: machine.client.client_id,
+    });
+  });
+
+  // openid-client's PrivateKeyJwt() is oauth4webapi's.
+  it('should authenticate a client by private_key_jwt (RFC 7523)', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'strict-1', alg: 'ES256' };
+    const { id } = await registerClient(portcullis.baseUrl, {
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      scope: 'reports:read',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [jwk] },
+    });
+    const client = { client_id: id };
+    const auth = oauth.PrivateKeyJwt({ key: privateKey, kid: 'strict-1' });
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      client,
+      auth,
+      new URLSearchParams(),
+      http,
+    );
+    const tokens = await oauth.processClientCredentialsResponse(as, client, response);
+    expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'reports:read' });
+    const introspected = await oauth.processIntrospectionResponse(
+      as,
+      client,
+      await oauth.introspectionRequest(as, client, auth, tokens.access_token, http),
+    );
+    expect(introspected).toMatchObject({ active: true, sub: id });
   });
 
   it('should introspect a live token, then revoke it so it is inactive and refused', async () => {

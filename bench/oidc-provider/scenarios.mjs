@@ -19,6 +19,7 @@ const WEB = {
   redirectUri: 'http://127.0.0.1:9/callback',
 };
 const RS = { id: 'bench-rs', secret: 'bench-rs-secret-0123456789abcdef' };
+const MACHINE = { id: 'bench-machine', secret: 'bench-machine-secret-0123456789abcdef' };
 const API_RESOURCE = 'urn:bench:api';
 const LOGIN = 'alice';
 
@@ -35,6 +36,7 @@ function basicAuth({ id, secret }) {
 }
 const WEB_AUTH = basicAuth(WEB);
 const RS_AUTH = basicAuth(RS);
+const MACHINE_AUTH = basicAuth(MACHINE);
 const FORM = 'application/x-www-form-urlencoded';
 
 function randomToken() {
@@ -267,6 +269,19 @@ export async function createScenarios(baseUrl) {
         const code = await authorize(jar, { scope: OAUTH_SCOPE, interactive: false });
         await redeemCode(code);
       };
+    },
+
+    // bench-machine's token for itself (client_credentials, client_secret_basic). One HTTP
+    // request per op, as with Portcullis.
+    client_credentials: async () => async () => {
+      const res = await http('POST', '/token', {
+        headers: { authorization: MACHINE_AUTH },
+        form: { grant_type: 'client_credentials', scope: 'api' },
+      });
+      const body = await json('client_credentials', res);
+      if (typeof body.access_token !== 'string') {
+        throw fail('client_credentials without an access token', res);
+      }
     },
 
     // bench-rs introspects a live opaque access token of bench-web. One HTTP request per op.

@@ -66,6 +66,16 @@ const provider = new Provider(issuer, {
       redirect_uris: ['http://127.0.0.1:9/callback'],
     },
     {
+      // A machine client: tokens for itself by the client_credentials grant.
+      client_id: 'bench-machine',
+      client_secret: 'bench-machine-secret-0123456789abcdef',
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      scope: 'api',
+    },
+    {
       // The resource server: only authenticates at the introspection endpoint.
       client_id: 'bench-rs',
       client_secret: 'bench-rs-secret-0123456789abcdef',
@@ -102,6 +112,7 @@ const provider = new Provider(issuer, {
   },
   features: {
     devInteractions: { enabled: true },
+    clientCredentials: { enabled: true },
     introspection: { enabled: true },
     revocation: { enabled: true },
     userinfo: { enabled: true },

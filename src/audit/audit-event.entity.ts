@@ -10,6 +10,7 @@ export const AUDIT_EVENT_TYPES = [
   'client.secret_rotated',
   'consent.granted',
   'consent.revoked',
+  'token.client_credentials',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 export type AuditDetails = Record<string, string | string[]>;

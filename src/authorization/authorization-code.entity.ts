@@ -28,6 +28,10 @@ export class AuthorizationCode {
   @Column({ type: 'varchar', length: 128, nullable: true })
   codeChallenge!: string | null;
 
+  // The API (RFC 8707) the tokens are for; null for the built-in API.
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource!: string | null;
+
   @Column({ type: 'varchar', length: 8, nullable: true })
   codeChallengeMethod!: string | null;
 

@@ -21,6 +21,7 @@ export type CodeGrant = {
   codeChallenge: string | null;
   // OpenID requests: what the ID tokens will say of the sign-in.
   signIn?: SignInContext | null;
+  resource?: string | null;
 };
 
 // Whose grants: every user's of a client, or one user's. Never pass `userId: undefined`: leave it
@@ -42,6 +43,7 @@ export type RedeemedGrant = {
   familyId: string;
   userId: string;
   scope: string[];
+  resource: string | null;
   issuedAt: Date;
   signIn: SignInContext | null;
 };
@@ -79,6 +81,7 @@ export class AuthorizationCodesService {
       codeChallenge: grant.codeChallenge,
       codeChallengeMethod: grant.codeChallenge ? 'S256' : null,
       authentication: grant.signIn ? JSON.stringify(grant.signIn) : null,
+      resource: grant.resource ?? null,
       familyId: randomUUID(),
       expiresAt: new Date(now.getTime() + this.ttlMs),
       consumedAt: null,
@@ -120,6 +123,7 @@ export class AuthorizationCodesService {
         familyId: row.familyId,
         userId: row.userId,
         scope: row.scope.split(' '),
+        resource: row.resource,
         issuedAt: row.createdAt,
         signIn: row.authentication ? (JSON.parse(row.authentication) as SignInContext) : null,
       },

@@ -3,6 +3,7 @@ import { RawParams, readParam } from '../common/oauth-params';
 import { OPENID_SCOPE, resolveRequestedScope } from '../common/scope';
 import { OpenIdRequest, readOpenIdRequest } from './openid-request';
 import { pkceRequestProblem, pkceRequirementOf } from './pkce';
+import { resourceIndicatorProblem } from '../apis/resource-indicator';
 
 export type ClientForAuthorization = {
   clientId: string;
@@ -23,6 +24,9 @@ export type AuthorizationRequest = {
   codeChallenge: string | null;
   // Set when the scope has openid (OpenID Connect Core §3.1.2.1).
   openid: OpenIdRequest | null;
+  // RFC 8707: the API the tokens are for (null: the built-in API); its registration is checked by
+  // AuthorizationService.
+  resource: string | null;
 };
 
 // The authorization request's checklist (RFC 6749 §4.1.1, RFC 7636 §4.3), in the order of
@@ -68,6 +72,16 @@ export function validateAuthorizationRequest(
   if (typeof scope === 'string') {
     throw fail('invalid_scope', scope);
   }
+  const resource = read('resource');
+  const audience = read('audience');
+  if (resource !== undefined && audience !== undefined && resource !== audience) {
+    throw fail('invalid_target', 'send resource or audience, not both');
+  }
+  const indicator = resource ?? audience;
+  const resourceProblem = indicator === undefined ? undefined : resourceIndicatorProblem(indicator);
+  if (resourceProblem) {
+    throw fail('invalid_target', `resource ${resourceProblem}`);
+  }
   const codeChallenge = read('code_challenge');
   const method = read('code_challenge_method');
   const pkceProblem = pkceRequestProblem(codeChallenge, method, pkceRequirementOf(client));
@@ -82,5 +96,6 @@ export function validateAuthorizationRequest(
     state,
     codeChallenge: codeChallenge ?? null,
     openid: scope.includes(OPENID_SCOPE) ? readOpenIdRequest(read, fail) : null,
+    resource: indicator ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApisModule } from '../apis/apis.module';
 import { AuditModule } from '../audit/audit.module';
 import { ClientsModule } from '../clients/clients.module';
 import { ConsentsModule } from '../consents/consents.module';
@@ -36,6 +37,7 @@ const HOSTED_ROUTES = [
     ClientsModule,
     ConsentsModule,
     AuditModule,
+    ApisModule,
   ],
   controllers: [AuthorizeController, LoginController, ConsentController],
   providers: [

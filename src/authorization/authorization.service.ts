@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { scopeForApi } from '../apis/api-scopes';
+import { Api } from '../apis/api.entity';
+import { ApisService } from '../apis/apis.service';
 import { Client } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { userActor } from '../common/actor';
@@ -21,7 +24,13 @@ import { resolveRedirectUri } from './redirect-uri';
 
 export const consentPath = (requestId: string) => `/consent?request=${requestId}`;
 
-export type ConsentPrompt = { pending: PendingAuthorization; client: Client; user: User };
+// `api`: the registered API the request is for (its scopes' descriptions are shown), if any.
+export type ConsentPrompt = {
+  pending: PendingAuthorization;
+  client: Client;
+  user: User;
+  api: Api | null;
+};
 
 const requestGone = () =>
   new PageError(
@@ -86,6 +95,7 @@ export class AuthorizationService {
     private readonly codes: AuthorizationCodesService,
     private readonly sessions: SessionService,
     private readonly hints: IdTokenHints,
+    private readonly apis: ApisService,
     config: ConfigService<Env, true>,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
@@ -94,7 +104,9 @@ export class AuthorizationService {
   async authorize(params: RawParams, session: BrowserSession): Promise<string> {
     const client = await this.verifiedClient(readParam(params, 'client_id'));
     const redirectUri = resolveRedirectUri(client.redirectUris, readParam(params, 'redirect_uri'));
-    const request = validateAuthorizationRequest(client, redirectUri, params);
+    const request = await this.forTargetApi(
+      validateAuthorizationRequest(client, redirectUri, params),
+    );
     const user = await this.sessions.signedInUser(session);
     const mustSignIn = !user || (await this.needsFreshSignIn(request, user, session));
     const consented =
@@ -188,7 +200,9 @@ export class AuthorizationService {
       throw new SignInRequired();
     }
     assertStillRegistered(found.client, found.pending);
-    return { ...found, user };
+    const { resource } = found.pending;
+    const api = resource ? await this.apis.findByIdentifier(resource) : null;
+    return { ...found, user, api };
   }
 
   // The user's decision on the pending request, read from the session (never from the form) and
@@ -222,6 +236,25 @@ export class AuthorizationService {
     const pending = findPending(session, requestId);
     const client = pending && (await this.clients.findUsable(pending.clientId));
     return pending && client ? { pending, client } : null;
+  }
+
+  // RFC 8707: a named API must be registered (invalid_target), and the request's scope is limited
+  // to that API's scopes, which the consent page then describes. `<ISSUER>/api` is the built-in
+  // API, as if none were named.
+  private async forTargetApi(request: AuthorizationRequest): Promise<AuthorizationRequest> {
+    if (request.resource === null || request.resource === `${this.issuer}/api`) {
+      return { ...request, resource: null };
+    }
+    const redirect = { redirectUri: request.redirectUri, state: request.state };
+    const api = await this.apis.findByIdentifier(request.resource);
+    if (!api) {
+      throw new OAuthError('invalid_target', 'resource is not a registered API', 400, { redirect });
+    }
+    const scope = scopeForApi(request.scope, api);
+    if (typeof scope === 'string') {
+      throw new OAuthError('invalid_scope', scope, 400, { redirect });
+    }
+    return { ...request, scope };
   }
 
   private async verifiedClient(clientId: string | undefined): Promise<Client> {

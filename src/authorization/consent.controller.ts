@@ -28,7 +28,7 @@ export class ConsentController {
     @PageSession() session: BrowserSession,
     @Res() response: HttpResponse,
   ): Promise<void> {
-    const { pending, client, user } = await this.authorization.consentPrompt(
+    const { pending, client, user, api } = await this.authorization.consentPrompt(
       session,
       stringField(request.query, 'request'),
     );
@@ -39,7 +39,14 @@ export class ConsentController {
       clientName: client.clientName,
       redirectHost: new URL(pending.redirectUri).host,
       // Every token tells the application who you are (GET /api/me), whatever the scope.
-      scopes: ['See your username', ...pending.scope.map(describeScope)],
+      scopes: [
+        'See your username',
+        ...pending.scope.map(
+          (scope) =>
+            api?.scopes.find((defined) => defined.value === scope)?.description ??
+            describeScope(scope),
+        ),
+      ],
       username: user.username,
       csrfToken: session.data.csrfToken,
       requestId: pending.id,

@@ -112,6 +112,10 @@ describe('clientRuleProblems', () => {
       name: 'an introspection-only resource server',
       client: { ...confidential, introspectionAllowed: true, grantTypes: [], redirectUris: [] },
     },
+    {
+      name: 'a machine client without redirect URIs',
+      client: { ...confidential, grantTypes: ['client_credentials'], redirectUris: [] },
+    },
   ] as { name: string; client: ClientRules }[])('should accept $name', ({ client }) => {
     expect(clientRuleProblems(client)).toEqual({});
   });
@@ -129,7 +133,9 @@ describe('clientRuleProblems', () => {
     {
       name: 'only refresh_token',
       client: { ...confidential, grantTypes: ['refresh_token'] },
-      problems: { grant_types: ['must include authorization_code or password'] },
+      problems: {
+        grant_types: ['must include authorization_code, password or client_credentials'],
+      },
     },
     {
       name: 'authorization_code without redirect URIs',
@@ -144,6 +150,15 @@ describe('clientRuleProblems', () => {
       problems: {
         grant_types: [
           'public clients (token_endpoint_auth_method none) cannot use the password grant',
+        ],
+      },
+    },
+    {
+      name: 'a public client with the client_credentials grant',
+      client: { ...spa, grantTypes: ['client_credentials'], redirectUris: [] },
+      problems: {
+        grant_types: [
+          'public clients (token_endpoint_auth_method none) cannot use the client_credentials grant',
         ],
       },
     },

@@ -82,12 +82,17 @@ export function scopeProblem(scope: string): string | undefined {
     : 'must be scope tokens separated by single spaces (RFC 6749 §3.3)';
 }
 
+// The grants that start a grant of their own (refresh_token only continues one).
+const ISSUING_GRANTS: GrantType[] = ['authorization_code', 'password', 'client_credentials'];
+
 export type ClientRules = {
   grantTypes: GrantType[];
   redirectUris: string[];
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   requirePkce: boolean;
   introspectionAllowed: boolean;
+  jwks?: object | null;
+  jwksUri?: string | null;
 };
 
 // RFC 7591 §2: grant_types defaults to authorization_code (with refresh_token here). A resource
@@ -115,10 +120,9 @@ export function clientRuleProblems(client: ClientRules): FieldErrors {
     );
   } else if (
     client.grantTypes.length > 0 &&
-    !client.grantTypes.includes('authorization_code') &&
-    !client.grantTypes.includes('password')
+    !ISSUING_GRANTS.some((grant) => client.grantTypes.includes(grant))
   ) {
-    add('grant_types', 'must include authorization_code or password');
+    add('grant_types', 'must include authorization_code, password or client_credentials');
   }
   if (client.grantTypes.includes('authorization_code') && client.redirectUris.length === 0) {
     add('redirect_uris', 'at least one redirect URI is required for the authorization_code grant');
@@ -128,6 +132,24 @@ export function clientRuleProblems(client: ClientRules): FieldErrors {
       'grant_types',
       'public clients (token_endpoint_auth_method none) cannot use the password grant',
     );
+  }
+  // RFC 6749 §4.4: only a client that can authenticate may get tokens for itself.
+  if (isPublic && client.grantTypes.includes('client_credentials')) {
+    add(
+      'grant_types',
+      'public clients (token_endpoint_auth_method none) cannot use the client_credentials grant',
+    );
+  }
+  // RFC 7523 §2.2 / RFC 7591 §2: the keys that verify the client's assertions, one way or the other.
+  const hasKeys = Boolean(client.jwks) || Boolean(client.jwksUri);
+  if (client.tokenEndpointAuthMethod === 'private_key_jwt') {
+    if (client.jwks && client.jwksUri) {
+      add('jwks', 'give jwks or jwks_uri, not both');
+    } else if (!hasKeys) {
+      add('jwks', 'private_key_jwt needs jwks or jwks_uri');
+    }
+  } else if (hasKeys) {
+    add('jwks', 'jwks and jwks_uri are only for private_key_jwt');
   }
   if (isPublic && !client.requirePkce) {
     add('require_pkce', 'public clients always require PKCE');

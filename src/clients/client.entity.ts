@@ -1,10 +1,16 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'password'] as const;
+export const GRANT_TYPES = [
+  'authorization_code',
+  'refresh_token',
+  'password',
+  'client_credentials',
+] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 export const TOKEN_ENDPOINT_AUTH_METHODS = [
   'client_secret_basic',
   'client_secret_post',
+  'private_key_jwt',
   'none',
 ] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
@@ -62,6 +68,13 @@ export class Client {
   @Column({ type: 'boolean' })
   backchannelLogoutSessionRequired!: boolean;
 
+  // private_key_jwt (RFC 7523 §2.2): the client's public keys, inline or at a URL.
+  @Column({ type: 'simple-json', nullable: true })
+  jwks!: { keys: Record<string, unknown>[] } | null;
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  jwksUri!: string | null;
+
   @Column({ type: 'simple-json' })
   allowedOrigins!: string[];
 
@@ -97,6 +110,11 @@ export class Client {
 
   @Column({ type: 'datetime' })
   updatedAt!: Date;
+
+  // Authenticates with a signed assertion, not a secret.
+  get usesKeys(): boolean {
+    return this.tokenEndpointAuthMethod === 'private_key_jwt';
+  }
 
   get isPublic(): boolean {
     return this.tokenEndpointAuthMethod === 'none';

@@ -55,6 +55,8 @@ export class ClientsService {
       postLogoutRedirectUris: input.post_logout_redirect_uris ?? [],
       backchannelLogoutUri: input.backchannel_logout_uri ?? null,
       backchannelLogoutSessionRequired: input.backchannel_logout_session_required ?? false,
+      jwks: input.jwks ?? null,
+      jwksUri: input.jwks_uri ?? null,
       allowedOrigins: input.allowed_origins ?? [],
       skipConsent: input.skip_consent ?? false,
       introspectionAllowed: input.introspection_allowed ?? false,
@@ -68,7 +70,7 @@ export class ClientsService {
       updatedAt: now,
     });
     this.assertRulesHold(client);
-    const secret = client.isPublic ? undefined : this.setNewSecret(client);
+    const secret = client.isPublic || client.usesKeys ? undefined : this.setNewSecret(client);
     const saved = await this.saveRecorded(client, {
       type: 'client.created',
       actor,
@@ -132,6 +134,8 @@ export class ClientsService {
       postLogoutRedirectUris: changes.post_logout_redirect_uris,
       backchannelLogoutUri: changes.backchannel_logout_uri,
       backchannelLogoutSessionRequired: changes.backchannel_logout_session_required,
+      jwks: changes.jwks,
+      jwksUri: changes.jwks_uri,
       allowedOrigins: changes.allowed_origins,
       skipConsent: changes.skip_consent,
       introspectionAllowed: changes.introspection_allowed,
@@ -185,9 +189,13 @@ export class ClientsService {
   // Rotation: the old secret stops working at once; the new one is returned this one time.
   async rotateSecret(clientId: string, actor: Actor): Promise<IssuedClient> {
     const client = await this.get(clientId);
-    if (client.isPublic) {
+    if (client.isPublic || client.usesKeys) {
       throw new ValidationFailedException({
-        token_endpoint_auth_method: ['public clients (none) have no secret to rotate'],
+        token_endpoint_auth_method: [
+          client.usesKeys
+            ? 'private_key_jwt clients have no secret to rotate: change their keys'
+            : 'public clients (none) have no secret to rotate',
+        ],
       });
     }
     const secret = this.setNewSecret(client);

@@ -3,8 +3,9 @@ import type { RequestWithPrincipal } from './access';
 import { clientIp } from './client-ip';
 
 // Who did something, for the audit trail: a user (signed in on the hosted pages, or holding an
-// access token, an admin's included), the ADMIN_API_KEY, or the operator's command line.
-export type ActorType = 'user' | 'admin_api_key' | 'cli';
+// access token, an admin's included), the ADMIN_API_KEY, the operator's command line, or a client
+// acting for itself (the client_credentials grant).
+export type ActorType = 'user' | 'admin_api_key' | 'cli' | 'client';
 // `viaClientId`: the application whose access token the user acted through, if any.
 export type Actor = {
   type: ActorType;
@@ -14,6 +15,11 @@ export type Actor = {
 };
 
 export const CLI_ACTOR: Actor = { type: 'cli', userId: null, ip: null };
+
+// A client acting for itself; the record's client_id names it.
+export function clientActor(ip: string): Actor {
+  return { type: 'client', userId: null, ip };
+}
 
 export function userActor(userId: string, ip: string): Actor {
   return { type: 'user', userId, ip };

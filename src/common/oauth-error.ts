@@ -1,4 +1,5 @@
-// Error codes of RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1 and OpenID Connect Core §3.1.2.6.
+// Error codes of RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 8707 §2 (invalid_target) and
+// OpenID Connect Core §3.1.2.6.
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -10,6 +11,7 @@ export type OAuthErrorCode =
   | 'access_denied'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'invalid_target'
   | 'server_error'
   | 'temporarily_unavailable'
   | 'login_required'

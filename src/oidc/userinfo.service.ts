@@ -18,7 +18,9 @@ export class UserinfoService {
 
   async claimsFor(token: string): Promise<Claims> {
     const live = await this.accessTokens.inspect(token);
-    if (!live) {
+    // A user's token for this server's own API: a client's own token (client_credentials) has no
+    // user to describe, and one for another API (RFC 8707) is not for this endpoint.
+    if (!live?.principal || live.row.resource !== null) {
       throw new OAuthError('invalid_token', 'the access token is invalid or expired', 401);
     }
     const { principal, row } = live;

@@ -24,6 +24,10 @@ export class AccessToken {
   @Column({ type: 'text' })
   scope!: string;
 
+  // The API (RFC 8707) the token is for, its `aud`; null for the built-in API, `<ISSUER>/api`.
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource!: string | null;
+
   // The grant this token belongs to: an authorization code's family or a refresh token family.
   @Column({ type: 'varchar', length: 36 })
   familyId!: string;

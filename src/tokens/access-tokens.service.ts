@@ -10,15 +10,31 @@ import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { scopesStillAllowed } from '../common/scope';
 import { isIssuedAfterInvalidation } from './token-rules';
 import { Env } from '../config/env.validation';
+import { Api } from '../apis/api.entity';
 import { AccessToken } from './access-token.entity';
 import { IssuedAccessToken } from './token-response';
 import { isJwtShaped, JwtAccessTokens } from './jwt-access-tokens';
 import { LiveTokenQuery, TokenKey } from './live-token-query';
 
-export type LiveAccessToken = { row: AccessToken; principal: TokenPrincipal };
+// `principal` is null for a client's own token (client_credentials), which has no user.
+// `clientScope`: what its client may request now (a scope removed from the client leaves its tokens).
+export type LiveAccessToken = {
+  row: AccessToken & { clientScope: string };
+  principal: TokenPrincipal | null;
+};
 
-// What an access token is issued for: one grant (its family) of a user to a client.
-export type AccessGrant = { client: Client; userId: string; scope: string[]; familyId: string };
+// What an access token is issued for: one grant (its family) of a user to a client, for the
+// built-in API or a registered one (RFC 8707), whose format and lifetime then apply.
+export type AccessGrant = {
+  client: Client;
+  userId: string;
+  scope: string[];
+  familyId: string;
+  api?: Api | null;
+};
+
+// A grant of a user, or of the client to itself (RFC 6749 §4.4: no user, `userId` null).
+export type TokenGrant = Omit<AccessGrant, 'userId'> & { userId: string | null };
 
 // Which tokens to revoke: one grant's (its family), or a client's grants (of one user, or all).
 export type IssuedIn = { familyId: string } | GrantsOf;
@@ -43,20 +59,24 @@ export class AccessTokensService {
     this.liveTokens = new LiveTokenQuery(tokens.manager.connection);
   }
 
-  async issue(manager: EntityManager, grant: AccessGrant): Promise<IssuedAccessToken> {
+  async issue(manager: EntityManager, grant: TokenGrant): Promise<IssuedAccessToken> {
     const id = randomUUID();
-    const format = grant.client.accessTokenFormat;
+    const api = grant.api ?? null;
+    const format = api?.accessTokenFormat ?? grant.client.accessTokenFormat;
+    const ttlSeconds = api?.accessTokenTtl ?? this.ttlSeconds;
     const scope = grant.scope.join(' ');
     const now = new Date();
     // A JWT's exp is in whole seconds; the row expires exactly when the token says.
-    const expiresAt = new Date((Math.floor(now.getTime() / 1000) + this.ttlSeconds) * 1000);
+    const expiresAt = new Date((Math.floor(now.getTime() / 1000) + ttlSeconds) * 1000);
     const token =
       format === 'jwt'
         ? await this.jwt.sign(
             {
               jti: id,
-              sub: grant.userId,
+              // RFC 9068 §2.2: without a resource owner, the subject is the client itself.
+              sub: grant.userId ?? grant.client.clientId,
               clientId: grant.client.clientId,
+              audience: api?.identifier ?? null,
               scope,
               issuedAt: now,
               expiresAt,
@@ -71,33 +91,42 @@ export class AccessTokensService {
       clientId: grant.client.clientId,
       userId: grant.userId,
       scope,
+      resource: api?.identifier ?? null,
       familyId: grant.familyId,
       expiresAt,
       revokedAt: null,
       createdAt: now,
     });
-    return { token, expiresIn: this.ttlSeconds };
+    return { token, expiresIn: ttlSeconds };
   }
 
   // The principal of a live token: not revoked, not expired, its client still usable, its user
-  // enabled and not disabled since the token was issued. Anything else is null.
+  // enabled and not disabled since the token was issued. Anything else is null, and so is a
+  // client's own token (the routes that take a principal act for a user) and a token for another
+  // API than this server's own (RFC 8707: its audience is elsewhere).
   async verify(token: string): Promise<TokenPrincipal | null> {
-    return (await this.inspect(token))?.principal ?? null;
+    const live = await this.inspect(token);
+    return live && live.row.resource === null ? live.principal : null;
   }
 
   // A live token with its row (for introspection: expiry, issue time). One query reads the token,
-  // its user, and whether its client is usable (enabled and approved).
+  // its user (if it has one), and whether its client is usable (enabled and approved).
   async inspect(token: string): Promise<LiveAccessToken | null> {
     const key = await this.lookup(token);
     const row = key && (await this.liveTokens.find(key));
-    const owner = row?.owner;
     if (
       !row ||
-      !owner ||
       row.revokedAt !== null ||
       row.expiresAt <= new Date() ||
-      !isIssuedAfterInvalidation(owner, row.createdAt)
+      !this.audienceMatches(key, row)
     ) {
+      return null;
+    }
+    if (row.userId === null) {
+      return { row, principal: null };
+    }
+    const owner = row.owner;
+    if (!owner || !isIssuedAfterInvalidation(owner, row.createdAt)) {
       return null;
     }
     const principal: TokenPrincipal = {
@@ -131,8 +160,13 @@ export class AccessTokensService {
     if (!isJwtShaped(token)) {
       return { tokenHash: sha256Hex(token) };
     }
-    const jti = await this.jwt.verify(token);
-    return jti === null ? null : { jti };
+    return this.jwt.verify(token);
+  }
+
+  // A JWT's aud must be the API its row was issued for (the signature alone says which API the
+  // token claims; the row says which one it was issued for).
+  private audienceMatches(key: TokenKey, row: AccessToken): boolean {
+    return !('jti' in key) || key.aud === (row.resource ?? this.jwt.defaultAudience);
   }
 
   async revoke(row: AccessToken): Promise<void> {

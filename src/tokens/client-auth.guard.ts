@@ -16,7 +16,8 @@ import { ClientsService } from '../clients/clients.service';
 import { generateOpaqueSecret, secretMatchesHash, sha256Hex } from '../common/crypto';
 import { NoStore } from '../common/no-store';
 import { OAuthError } from '../common/oauth-error';
-import { RawParams } from '../common/oauth-params';
+import { RawParams, readParam } from '../common/oauth-params';
+import { ClientAssertions, JWT_BEARER_ASSERTION } from './client-assertions';
 import {
   ClientCredentials,
   clientAuthenticationFailed,
@@ -47,7 +48,10 @@ type AuthFailure =
 export class ClientAuthGuard implements CanActivate {
   private readonly logger = new Logger('ClientAuthentication');
 
-  constructor(private readonly clients: ClientsService) {}
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly assertions: ClientAssertions,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithClient>();
@@ -60,28 +64,42 @@ export class ClientAuthGuard implements CanActivate {
     if (hasRepeatedAuthorization(request.raw.rawHeaders)) {
       throw new OAuthError('invalid_request', 'use one client authentication method per request');
     }
-    const credentials = readClientCredentials(
-      request.headers.authorization,
-      request.body as RawParams,
-    );
+    const client = await this.authenticatedClient(request);
+    // Told only to the client itself, once it has authenticated.
+    if (client.status !== 'approved') {
+      throw new OAuthError(
+        'unauthorized_client',
+        client.status === 'pending'
+          ? 'this client is awaiting approval by an operator'
+          : 'this client was not approved by an operator',
+      );
+    }
+    request.client = client;
+    return true;
+  }
+
+  // private_key_jwt (a client assertion, RFC 7523 §2.2) or a secret / client_id alone.
+  private async authenticatedClient(request: RequestWithClient): Promise<Client> {
+    const body = request.body as RawParams;
+    const assertionType = readParam(body, 'client_assertion_type');
+    const assertion = readParam(body, 'client_assertion');
+    if (assertionType !== undefined || assertion !== undefined) {
+      if (request.headers.authorization !== undefined || body.client_secret !== undefined) {
+        throw new OAuthError('invalid_request', 'use one client authentication method per request');
+      }
+      if (assertionType !== JWT_BEARER_ASSERTION || assertion === undefined) {
+        throw clientAuthenticationFailed();
+      }
+      return this.assertions.authenticate(assertion, readParam(body, 'client_id'));
+    }
+    const credentials = readClientCredentials(request.headers.authorization, body);
     const found = await this.clients.find(credentials.clientId);
     const failure = authenticationFailure(credentials, found);
     if (failure || !found) {
       this.logFailure(request, credentials, failure ?? 'unknown client');
       throw clientAuthenticationFailed();
     }
-    // Told only to the client itself, once it has authenticated.
-    if (found.status !== 'approved') {
-      this.logFailure(request, credentials, `client ${found.status}, not approved`);
-      throw new OAuthError(
-        'unauthorized_client',
-        found.status === 'pending'
-          ? 'this client is awaiting approval by an operator'
-          : 'this client was not approved by an operator',
-      );
-    }
-    request.client = found;
-    return true;
+    return found;
   }
 
   // The client_id is the caller's input: logged JSON-quoted and cut short, never the secret.

@@ -18,12 +18,16 @@ export type IntrospectionResponse =
       scope: string;
       client_id: string;
       sub: string;
-      username: string;
+      username?: string;
+      // RFC 7662 §2.2: the registered API (RFC 8707) a token is for.
+      aud?: string;
       token_type: 'Bearer' | 'refresh_token';
       exp: number;
       iat: number;
       iss: string;
     };
+
+type ActiveToken = Extract<IntrospectionResponse, { active: true }>;
 
 const INACTIVE = { active: false } as const;
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -54,9 +58,15 @@ export class IntrospectionService {
     const access = await this.accessTokens.inspect(token);
     if (access) {
       const { row, principal } = access;
-      return visible(row.clientId)
-        ? this.active(row, principal.scopes, principal.user.id, principal.user.username, 'Bearer')
-        : INACTIVE;
+      if (!visible(row.clientId)) {
+        return INACTIVE;
+      }
+      // RFC 9068 §2.2: a client's own token (client_credentials) has the client as its subject.
+      const scopes = principal?.scopes ?? scopesStillAllowed(row.scope, row.clientScope);
+      const answer = principal
+        ? this.active(row, scopes, principal.user.id, principal.user.username, 'Bearer')
+        : this.active(row, scopes, row.clientId, undefined, 'Bearer');
+      return row.resource === null ? answer : { ...answer, aud: row.resource };
     }
     const refresh = await this.liveRefreshToken(token);
     const client =
@@ -100,15 +110,15 @@ export class IntrospectionService {
     row: { clientId: string; expiresAt: Date; createdAt: Date },
     scopes: string[],
     sub: string,
-    username: string,
+    username: string | undefined,
     tokenType: 'Bearer' | 'refresh_token',
-  ): IntrospectionResponse {
+  ): ActiveToken {
     return {
       active: true,
       scope: scopes.join(' '),
       client_id: row.clientId,
       sub,
-      username,
+      ...(username === undefined ? {} : { username }),
       token_type: tokenType,
       exp: seconds(row.expiresAt),
       iat: seconds(row.createdAt),

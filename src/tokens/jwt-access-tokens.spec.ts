@@ -29,13 +29,14 @@ function codecWith(signer: TestKey, published: TestKey[]) {
   return new JwtAccessTokens(keys, config);
 }
 
-const content = (overrides: { expiresAt?: Date } = {}) => ({
+const content = (overrides: { expiresAt?: Date; audience?: string } = {}) => ({
   jti: '6f1c6a52-5d0e-4a39-9a39-3f7e2f6c1a10',
   sub: 'user-1',
   clientId: 'client-1',
   scope: 'profile email',
   issuedAt: new Date(Math.floor(Date.now() / 1000) * 1000),
   expiresAt: overrides.expiresAt ?? new Date(Date.now() + HOUR),
+  audience: overrides.audience ?? null,
 });
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -100,19 +101,28 @@ describe('JwtAccessTokens', () => {
       exp: Math.floor(issued.expiresAt.getTime() / 1000),
       jti: issued.jti,
     });
-    await expect(codec.verify(token)).resolves.toBe(issued.jti);
+    await expect(codec.verify(token)).resolves.toEqual({ jti: issued.jti, aud: AUDIENCE });
   });
 
   it('should verify tokens of every published key, RS256 included', async () => {
     const token = await codecWith(rs256, [rs256]).sign(content());
     expect(partsOf(token).header.alg).toBe('RS256');
-    await expect(codec.verify(token)).resolves.toBe(content().jti);
+    await expect(codec.verify(token)).resolves.toEqual({ jti: content().jti, aud: AUDIENCE });
   });
 
   it('should accept the media-type form of typ', async () => {
-    await expect(codec.verify(await signed(es256, { typ: 'application/at+jwt' }))).resolves.toBe(
-      'jti-1',
+    await expect(codec.verify(await signed(es256, { typ: 'application/at+jwt' }))).resolves.toEqual(
+      { jti: 'jti-1', aud: AUDIENCE },
     );
+  });
+
+  // Which API a token is for is checked against its row (AccessTokensService).
+  it('should answer the audience of a token for a registered API', async () => {
+    const token = await codec.sign(content({ audience: 'https://orders.example.com' }));
+    await expect(codec.verify(token)).resolves.toEqual({
+      jti: content().jti,
+      aud: 'https://orders.example.com',
+    });
   });
 
   it('should refuse an expired token', async () => {
@@ -126,7 +136,7 @@ describe('JwtAccessTokens', () => {
     ['an unknown kid', { kid: 'someone-else' }, {}],
     ['no kid', { kid: undefined }, {}],
     ['another issuer', {}, { iss: 'https://evil.example.com' }],
-    ['another audience', {}, { aud: 'https://api.example.com' }],
+    ['two audiences', {}, { aud: [AUDIENCE, 'https://api.example.com'] }],
     ['a token not yet valid', {}, { nbf: Math.floor(Date.now() / 1000) + 600 }],
     ['a critical header it does not know', { crit: ['exp-ext'], 'exp-ext': 1 }, {}],
   ])('should refuse %s', async (_, header, claims) => {
@@ -181,9 +191,9 @@ describe('JwtAccessTokens', () => {
     it('should still be refused from the second its exp names', async () => {
       jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate'] });
       const token = await codec.sign(content({ expiresAt: new Date(Date.now() + 60_000) }));
-      await expect(codec.verify(token)).resolves.toBe(content().jti);
+      await expect(codec.verify(token)).resolves.toEqual({ jti: content().jti, aud: AUDIENCE });
       jest.setSystemTime(Date.now() + 59_000);
-      await expect(codec.verify(token)).resolves.toBe(content().jti);
+      await expect(codec.verify(token)).resolves.toEqual({ jti: content().jti, aud: AUDIENCE });
       jest.setSystemTime(Date.now() + 1_000);
       await expect(codec.verify(token)).resolves.toBeNull();
       await expect(codec.verify(token)).resolves.toBeNull();
@@ -193,14 +203,17 @@ describe('JwtAccessTokens', () => {
       const published = [es256];
       const withdrawable = codecWith(es256, published);
       const token = await withdrawable.sign(content());
-      await expect(withdrawable.verify(token)).resolves.toBe(content().jti);
+      await expect(withdrawable.verify(token)).resolves.toEqual({
+        jti: content().jti,
+        aud: AUDIENCE,
+      });
       published.pop();
       await expect(withdrawable.verify(token)).resolves.toBeNull();
     });
 
     it('should not make a changed copy of it acceptable', async () => {
       const token = await codec.sign(content());
-      await expect(codec.verify(token)).resolves.toBe(content().jti);
+      await expect(codec.verify(token)).resolves.toEqual({ jti: content().jti, aud: AUDIENCE });
       const { header, payload, signature } = partsOf(token);
       const forged = `${encode(header)}.${encode({ ...payload, jti: 'another' })}.${signature}`;
       await expect(codec.verify(forged)).resolves.toBeNull();

@@ -13,6 +13,8 @@ export type JwtAccessTokenContent = {
   jti: string;
   sub: string;
   clientId: string;
+  // A registered API's identifier (RFC 8707); absent or null: this server's own API.
+  audience?: string | null;
   scope: string;
   issuedAt: Date;
   expiresAt: Date;
@@ -29,14 +31,17 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 // How many verified tokens are remembered (about 1 KB each).
 const REMEMBERED_TOKENS = 10_000;
 
-type Remembered = { jti: string; kid: string; exp: number };
+type Remembered = { jti: string; aud: string; kid: string; exp: number };
+
+// What a verified JWT access token names: its row, and the audience the row must also record.
+export type VerifiedJwt = { jti: string; aud: string };
 
 // RFC 9068 JWT access tokens, signed with the active signing key. The audience is this server's
-// protected API, `${ISSUER}/api`.
+// protected API, `${ISSUER}/api`, or the registered API the token was issued for.
 @Injectable()
 export class JwtAccessTokens {
   private readonly issuer: string;
-  private readonly audience: string;
+  readonly defaultAudience: string;
   // Tokens that passed every check, least recently used first. A client calls the API many times
   // with one token; after the first call its signature is not checked again. Each use still checks
   // the expiry and that the key is published, and the caller reads revocation and the owners' state
@@ -48,7 +53,7 @@ export class JwtAccessTokens {
     config: ConfigService<Env, true>,
   ) {
     this.issuer = config.get('ISSUER', { infer: true });
-    this.audience = `${this.issuer}/api`;
+    this.defaultAudience = `${this.issuer}/api`;
   }
 
   async sign(content: JwtAccessTokenContent, manager?: EntityManager): Promise<string> {
@@ -57,18 +62,19 @@ export class JwtAccessTokens {
       .setProtectedHeader({ alg: signer.alg, typ: JWT_TYPE, kid: signer.kid })
       .setIssuer(this.issuer)
       .setSubject(content.sub)
-      .setAudience(this.audience)
+      .setAudience(content.audience ?? this.defaultAudience)
       .setIssuedAt(seconds(content.issuedAt))
       .setExpirationTime(seconds(content.expiresAt))
       .setJti(content.jti)
       .sign(signer.key);
   }
 
-  // The jti of a JWT access token this server signed with a published key, of the right type, for
-  // this issuer and audience, and not expired; null for anything else. The algorithm is the one
+  // The jti and aud of a JWT access token this server signed with a published key, of the right
+  // type, for this issuer, with one audience, and not expired; null for anything else. The caller
+  // checks the audience against the token's row. The algorithm is the one
   // registered for the key named by `kid`, never what the header asks for. A database failure while
   // loading keys is thrown, not taken for a bad token.
-  async verify(token: string): Promise<string | null> {
+  async verify(token: string): Promise<VerifiedJwt | null> {
     const remembered = this.remembered.get(token);
     if (remembered) {
       this.remembered.delete(token);
@@ -80,7 +86,7 @@ export class JwtAccessTokens {
         return null;
       }
       this.remembered.set(token, remembered);
-      return remembered.jti;
+      return { jti: remembered.jti, aud: remembered.aud };
     }
     let header;
     try {
@@ -97,14 +103,14 @@ export class JwtAccessTokens {
         algorithms: [key.alg],
         typ: JWT_TYPE,
         issuer: this.issuer,
-        audience: this.audience,
         requiredClaims: REQUIRED_CLAIMS,
       });
-      if (typeof payload.jti !== 'string' || typeof payload.exp !== 'number') {
+      const { jti, exp, aud } = payload;
+      if (typeof jti !== 'string' || typeof exp !== 'number' || typeof aud !== 'string') {
         return null;
       }
-      this.remember(token, { jti: payload.jti, kid: key.kid, exp: payload.exp });
-      return payload.jti;
+      this.remember(token, { jti, aud, kid: key.kid, exp });
+      return { jti, aud };
     } catch (error) {
       if (error instanceof errors.JOSEError) {
         return null;

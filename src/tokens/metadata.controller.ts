@@ -4,6 +4,7 @@ import { GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from '../clients/client.enti
 import { JsonDocumentDocs } from '../common/openapi';
 import { BUILT_IN_SCOPES } from '../common/scope';
 import { Env } from '../config/env.validation';
+import { ASSERTION_ALGORITHMS } from './client-assertions';
 
 // RFC 8414 §2: what a client library needs to discover this server. The issuer is exactly
 // ISSUER, and every endpoint hangs off it. OpenID Connect Discovery serves the same plus its own.
@@ -23,6 +24,10 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
     revocation_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
     introspection_endpoint_auth_methods_supported: confidentialMethods,
+    // RFC 8414 §2: the algorithms of private_key_jwt assertions, on each endpoint.
+    token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+    revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+    introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
   };

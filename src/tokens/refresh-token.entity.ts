@@ -20,6 +20,10 @@ export class RefreshToken {
   @Column({ type: 'text' })
   scope!: string;
 
+  // The API (RFC 8707) the grant is for; null for the built-in API.
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource!: string | null;
+
   // Rotation keeps one family per grant; reuse of a rotated token revokes the whole family.
   @Column({ type: 'varchar', length: 36 })
   familyId!: string;

@@ -15,7 +15,8 @@ import { RefreshTokenFamilies } from './refresh-token-families.service';
 import { FamilyHead, isIssuedAfterInvalidation, Succession, successionOf } from './token-rules';
 
 export type RefreshRotation =
-  | { outcome: 'rotated'; refreshToken: string; grant: AccessGrant }
+  // `resource`: the API the grant was issued for (null: the built-in API).
+  | { outcome: 'rotated'; refreshToken: string; grant: AccessGrant; resource: string | null }
   | { outcome: 'refused'; reason: string }
   | { outcome: 'invalid_scope'; reason: string };
 
@@ -50,6 +51,7 @@ export class RefreshTokensService {
       userId: grant.userId,
       familyId: grant.familyId,
       scope: grant.scope.join(' '),
+      resource: grant.api?.identifier ?? null,
       parentId: null,
       expiresAt: new Date(now.getTime() + this.ttlMs),
       createdAt: now,
@@ -122,7 +124,7 @@ export class RefreshTokensService {
     }
     await this.retire(manager, token, succession, now);
     await manager.getRepository(RefreshToken).insert(successor.row);
-    return { outcome: 'rotated', refreshToken: successor.value, grant };
+    return { outcome: 'rotated', refreshToken: successor.value, grant, resource: token.resource };
   }
 
   // The stored token with its family and its user, live or not, read in one statement: read
@@ -171,7 +173,14 @@ export class RefreshTokensService {
   private newToken(
     fields: Pick<
       RefreshToken,
-      'clientId' | 'userId' | 'familyId' | 'scope' | 'parentId' | 'expiresAt' | 'createdAt'
+      | 'clientId'
+      | 'userId'
+      | 'familyId'
+      | 'scope'
+      | 'resource'
+      | 'parentId'
+      | 'expiresAt'
+      | 'createdAt'
     >,
   ): { value: string; row: RefreshToken } {
     const value = generateOpaqueSecret(32);
@@ -182,6 +191,7 @@ export class RefreshTokensService {
       userId: fields.userId,
       familyId: fields.familyId,
       scope: fields.scope,
+      resource: fields.resource,
       parentId: fields.parentId,
       expiresAt: fields.expiresAt,
       createdAt: fields.createdAt,

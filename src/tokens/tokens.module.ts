@@ -1,18 +1,24 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApisModule } from '../apis/apis.module';
+import { AuditModule } from '../audit/audit.module';
 import { AuthorizationModule } from '../authorization/authorization.module';
 import { ClientsModule } from '../clients/clients.module';
 import { UsersModule } from '../users/users.module';
 import { AccessToken } from './access-token.entity';
 import { AccessTokensService } from './access-tokens.service';
 import { ClientAuthGuard } from './client-auth.guard';
+import { ClientAssertionJti } from './client-assertion-jti.entity';
+import { ClientAssertions } from './client-assertions';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokenFamilies } from './refresh-token-families.service';
 import { RefreshTokensService } from './refresh-tokens.service';
+import { ResourceTargets } from './resource-targets.service';
 import { TokenIssuer } from './token-issuer.service';
 import { TokenResponseExtensions } from './token-response-extensions';
 import { TokenOwners } from './token-owners.service';
@@ -33,10 +39,18 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
 // access-token verification for the global AccessGuard, and revoking a user's grants to a client.
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AccessToken, RefreshToken, RefreshTokenFamily, SigningKey]),
+    TypeOrmModule.forFeature([
+      AccessToken,
+      RefreshToken,
+      RefreshTokenFamily,
+      SigningKey,
+      ClientAssertionJti,
+    ]),
     UsersModule,
     ClientsModule,
     AuthorizationModule,
+    AuditModule,
+    ApisModule,
   ],
   controllers: [
     TokensController,
@@ -56,9 +70,12 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     HeldGrantsService,
     IntrospectionService,
     ClientAuthGuard,
+    ClientAssertions,
     AuthorizationCodeGrant,
     PasswordGrant,
     RefreshTokenGrant,
+    ClientCredentialsGrant,
+    ResourceTargets,
     SigningKeysService,
     JwtAccessTokens,
     TokenResponseExtensions,

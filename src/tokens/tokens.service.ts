@@ -3,6 +3,7 @@ import { Client, GRANT_TYPES, GrantType } from '../clients/client.entity';
 import { OAuthError } from '../common/oauth-error';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { TokenResponse } from './token-response';
@@ -18,6 +19,7 @@ export class TokensService {
     private readonly authorizationCode: AuthorizationCodeGrant,
     private readonly password: PasswordGrant,
     private readonly refreshToken: RefreshTokenGrant,
+    private readonly clientCredentials: ClientCredentialsGrant,
   ) {}
 
   exchange(client: Client, request: TokenRequestDto, clientIp: string): Promise<TokenResponse> {
@@ -38,6 +40,8 @@ export class TokensService {
         return this.password.exchange(client, request, clientIp);
       case 'refresh_token':
         return this.refreshToken.exchange(client, request);
+      case 'client_credentials':
+        return this.clientCredentials.exchange(client, request, clientIp);
     }
   }
 }

@@ -170,7 +170,7 @@ export function tokenRequest(server: App, client: ClientCredentials, form: Recor
 export async function passwordTokens(
   server: App,
   client: ClientCredentials,
-  form: { username?: string; scope?: string } = {},
+  form: { username?: string; scope?: string; resource?: string } = {},
 ): Promise<IssuedTokens> {
   const res = await tokenRequest(server, client, {
     grant_type: 'password',

@@ -36,7 +36,7 @@ export class AuditQueryDto extends PaginationQueryDto {
 export class AuditEventResponseDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: AUDIT_EVENT_TYPES }) type!: AuditEventType;
-  @ApiProperty({ enum: ['user', 'admin_api_key', 'cli'] }) actor_type!: ActorType;
+  @ApiProperty({ enum: ['user', 'admin_api_key', 'cli', 'client'] }) actor_type!: ActorType;
   @ApiProperty({ nullable: true }) actor_user_id!: string | null;
   @ApiProperty({ nullable: true }) user_id!: string | null;
   @ApiProperty({ nullable: true }) client_id!: string | null;

@@ -60,6 +60,35 @@ function Satisfies(problemOf: (value: string) => string | undefined, options?: V
   );
 }
 
+// A JWK Set of public keys only (RFC 7517 §5): 1-10 keys, each with kty, none with a private part.
+function IsPublicJwkSet() {
+  const problemOf = (value: unknown): string | undefined => {
+    const keys = (value as { keys?: unknown } | null)?.keys;
+    if (!Array.isArray(keys) || keys.length === 0 || keys.length > 10) {
+      return 'must be a JWK Set {"keys": [...]} of 1 to 10 keys';
+    }
+    const bad: unknown = (keys as unknown[]).find(
+      (key) =>
+        typeof key !== 'object' ||
+        key === null ||
+        typeof (key as { kty?: unknown }).kty !== 'string',
+    );
+    if (bad !== undefined) {
+      return 'every key needs a kty';
+    }
+    return keys.some((key) => 'd' in (key as object) || 'k' in (key as object))
+      ? 'must hold public keys only'
+      : undefined;
+  };
+  return ValidateBy({
+    name: 'isPublicJwkSet',
+    validator: {
+      validate: (value: unknown) => problemOf(value) === undefined,
+      defaultMessage: (args) => `jwks ${problemOf(args?.value)}`,
+    },
+  });
+}
+
 export class CreateClientDto {
   @ApiProperty({ example: 'Acme Dashboard', maxLength: 200 })
   @Length(1, 200)
@@ -145,6 +174,19 @@ export class CreateClientDto {
   @IsBoolean()
   backchannel_logout_session_required?: boolean;
 
+  @ApiPropertyOptional({
+    description: 'private_key_jwt: the client public keys, a JWK Set {"keys": [...]}',
+  })
+  @OptionalNonNull()
+  @IsPublicJwkSet()
+  jwks?: { keys: Record<string, unknown>[] };
+
+  @ApiPropertyOptional({ description: 'private_key_jwt: where the client publishes its JWK Set' })
+  @OptionalNonNull()
+  @Satisfies(redirectUriProblem)
+  @IsString()
+  jwks_uri?: string;
+
   @ApiPropertyOptional({ example: ['https://app.example.com'], default: [] })
   @OptionalNonNull()
   @ArrayMaxSize(20)
@@ -213,6 +255,10 @@ export class ClientResponseDto {
   @ApiProperty() post_logout_redirect_uris!: string[];
   @ApiProperty({ nullable: true, type: String }) backchannel_logout_uri!: string | null;
   @ApiProperty() backchannel_logout_session_required!: boolean;
+  @ApiPropertyOptional({ nullable: true, description: 'private_key_jwt clients only' })
+  jwks?: { keys: Record<string, unknown>[] } | null;
+  @ApiPropertyOptional({ nullable: true, description: 'private_key_jwt clients only' })
+  jwks_uri?: string | null;
   @ApiProperty() allowed_origins!: string[];
   @ApiProperty() skip_consent!: boolean;
   @ApiProperty() introspection_allowed!: boolean;
@@ -240,6 +286,7 @@ export class ClientResponseDto {
       post_logout_redirect_uris: client.postLogoutRedirectUris,
       backchannel_logout_uri: client.backchannelLogoutUri,
       backchannel_logout_session_required: client.backchannelLogoutSessionRequired,
+      ...(client.usesKeys && { jwks: client.jwks, jwks_uri: client.jwksUri }),
       allowed_origins: client.allowedOrigins,
       skip_consent: client.skipConsent,
       introspection_allowed: client.introspectionAllowed,

@@ -11,4 +11,7 @@ export class TokenRequestDto {
   @OAuthParam() scope?: string;
   @OAuthParam() username?: string;
   @OAuthParam() password?: string;
+  // RFC 8707 §2; `audience` as Auth0 and Hydra accept it. One API per request.
+  @OAuthParam() resource?: string;
+  @OAuthParam() audience?: string;
 }

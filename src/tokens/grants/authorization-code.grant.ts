@@ -11,6 +11,7 @@ import { RefreshTokenFamilies } from '../refresh-token-families.service';
 import { TokenIssuer } from '../token-issuer.service';
 import { TokenResponse } from '../token-response';
 import { TokenOwners } from '../token-owners.service';
+import { ResourceTargets } from '../resource-targets.service';
 
 // RFC 6749 §4.1.3-4.1.4 with PKCE (RFC 7636 §4.5-4.6). Redeeming the code and inserting the tokens
 // commit together or not at all. A refused code stays spent (that commit happens too), and a code
@@ -23,10 +24,12 @@ export class AuthorizationCodeGrant {
     private readonly owners: TokenOwners,
     private readonly families: RefreshTokenFamilies,
     private readonly issuer: TokenIssuer,
+    private readonly targets: ResourceTargets,
   ) {}
 
   async exchange(client: Client, request: TokenRequestDto): Promise<TokenResponse> {
     const code = requiredParam(request.code, 'code');
+    const requestedApi = await this.targets.requested(request);
     const outcome = await inTransaction(this.dataSource, async (manager) => {
       const exchange = await this.codes.redeem(
         code,
@@ -40,14 +43,19 @@ export class AuthorizationCodeGrant {
       if (exchange.outcome === 'refused') {
         return new OAuthError('invalid_grant', exchange.reason);
       }
-      const { userId, scope, familyId, issuedAt, signIn } = exchange.grant;
+      const { userId, scope, familyId, issuedAt, signIn, resource } = exchange.grant;
+      // RFC 8707 §2.2: the token request may name only the API of the authorization request.
+      if (requestedApi !== undefined && (requestedApi?.identifier ?? null) !== resource) {
+        return new OAuthError('invalid_target', 'resource is not the API of this authorization');
+      }
       // A user disabled since the code was issued (even if enabled again) gets no tokens.
       if (!(await this.owners.liveUser(userId, issuedAt, manager))) {
         return new OAuthError('invalid_grant', 'the authorization code is invalid or expired');
       }
+      const api = await this.targets.ofGrant(resource);
       return this.issuer.issue(
         manager,
-        { client, userId, scope, familyId },
+        { client, userId, scope, familyId, api },
         { grantType: 'authorization_code', signIn },
       );
     });

@@ -10,6 +10,8 @@ import { inTransaction } from '../../database/transactions';
 import { CredentialsService } from '../../users/credentials.service';
 import { TokenRequestDto } from '../dto/token-request.dto';
 import { TokenIssuer } from '../token-issuer.service';
+import { scopeForApi } from '../../apis/api-scopes';
+import { ResourceTargets } from '../resource-targets.service';
 import { TokenResponse } from '../token-response';
 
 // RFC 6749 §4.3, for trusted confidential clients that list the grant. The password is checked by
@@ -21,6 +23,7 @@ export class PasswordGrant {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly credentials: CredentialsService,
     private readonly issuer: TokenIssuer,
+    private readonly targets: ResourceTargets,
   ) {}
 
   async exchange(
@@ -33,7 +36,9 @@ export class PasswordGrant {
     }
     const username = requiredParam(request.username, 'username');
     const password = requiredParam(request.password, 'password');
-    const scope = resolveRequestedScope(request.scope, client.scope);
+    const api = (await this.targets.requested(request)) ?? null;
+    const requested = resolveRequestedScope(request.scope, client.scope);
+    const scope = typeof requested === 'string' ? requested : scopeForApi(requested, api);
     if (typeof scope === 'string') {
       throw new OAuthError('invalid_scope', scope);
     }
@@ -46,7 +51,7 @@ export class PasswordGrant {
     if (check.outcome === 'invalid') {
       throw new OAuthError('invalid_grant', 'invalid username or password');
     }
-    const grant = { client, userId: check.user.id, scope, familyId: randomUUID() };
+    const grant = { client, userId: check.user.id, scope, familyId: randomUUID(), api };
     return inTransaction(this.dataSource, (manager) =>
       this.issuer.issue(manager, grant, { grantType: 'password', signIn: null }),
     );

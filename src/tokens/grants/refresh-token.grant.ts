@@ -8,6 +8,9 @@ import { inTransaction } from '../../database/transactions';
 import { AccessTokensService } from '../access-tokens.service';
 import { TokenRequestDto } from '../dto/token-request.dto';
 import { RefreshTokensService } from '../refresh-tokens.service';
+import { Api } from '../../apis/api.entity';
+import { scopeForApi } from '../../apis/api-scopes';
+import { ResourceTargets } from '../resource-targets.service';
 import { TokenResponse, tokenResponse } from '../token-response';
 import { TokenResponseExtensions } from '../token-response-extensions';
 
@@ -20,10 +23,12 @@ export class RefreshTokenGrant {
     private readonly refreshTokens: RefreshTokensService,
     private readonly accessTokens: AccessTokensService,
     private readonly extensions: TokenResponseExtensions,
+    private readonly targets: ResourceTargets,
   ) {}
 
   async exchange(client: Client, request: TokenRequestDto): Promise<TokenResponse> {
     const presented = requiredParam(request.refresh_token, 'refresh_token');
+    const requestedApi = await this.targets.requested(request);
     const outcome = await inTransaction(this.dataSource, async (manager) => {
       const rotation = await this.refreshTokens.rotate(manager, presented, client, request.scope);
       if (rotation.outcome === 'refused') {
@@ -32,14 +37,32 @@ export class RefreshTokenGrant {
       if (rotation.outcome === 'invalid_scope') {
         return new OAuthError('invalid_scope', rotation.reason);
       }
-      const { grant } = rotation;
+      // Thrown, not returned: a refused resource rolls the rotation back (the token stays usable).
+      const api = await this.apiOf(rotation.resource, requestedApi);
+      const scope = scopeForApi(rotation.grant.scope, api);
+      if (typeof scope === 'string') {
+        throw new OAuthError('invalid_scope', scope);
+      }
+      const grant = { ...rotation.grant, scope, api };
       const access = await this.accessTokens.issue(manager, grant);
       return this.extensions.extend(
         manager,
         { ...grant, grantType: 'refresh_token', signIn: null, accessToken: access.token },
-        tokenResponse(access, grant.scope, rotation.refreshToken),
+        tokenResponse(access, scope, rotation.refreshToken),
       );
     });
     return throwIfOAuthError(outcome);
+  }
+
+  // RFC 8707 §2.2: a grant for an API gives tokens for that API only; a grant for the built-in
+  // API (every scope of the client) may be narrowed to a registered API and its scopes.
+  private async apiOf(grantResource: string | null, requested: Api | null | undefined) {
+    if (requested === undefined) {
+      return this.targets.ofGrant(grantResource);
+    }
+    if (grantResource !== null && requested?.identifier !== grantResource) {
+      throw new OAuthError('invalid_target', 'resource is not the API of this grant');
+    }
+    return requested;
   }
 }
