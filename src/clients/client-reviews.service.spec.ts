@@ -58,6 +58,12 @@ describe('ClientReviews', () => {
       clientUri: null,
       description: null,
       rejectionReason: status === 'rejected' ? 'earlier reason' : null,
+      idTokenSignedResponseAlg: 'RS256',
+      postLogoutRedirectUris: [],
+      backchannelLogoutUri: null,
+      backchannelLogoutSessionRequired: false,
+      jwks: null,
+      jwksUri: null,
       createdAt: now,
       updatedAt: now,
     });
