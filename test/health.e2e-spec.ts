@@ -57,6 +57,9 @@ describe('health', () => {
     expect(codes('/oauth/revoke', 'post')).toEqual(['200', '400', '401', '503']);
     expect(codes('/oauth/introspect', 'post')).toEqual(['200', '400', '401', '503']);
     expect(codes('/.well-known/oauth-authorization-server', 'get')).toEqual(['200']);
+    expect(codes('/oauth/jwks', 'get')).toEqual(['200']);
+    expect(codes('/oauth/authorize', 'get')).toEqual(['303', '400', '503']);
+    expect(codes('/oauth/authorize', 'post')).toEqual(['303', '400', '503']);
     expect(codes('/api/me', 'get')).toEqual(['200', '400', '401', '403']);
     expect(codes('/admin/clients/{id}', 'delete')).toEqual(['204', '401', '403', '404']);
     expect(codes('/admin/users/{id}', 'delete')).toEqual(['204', '401', '403', '404']);

@@ -1,7 +1,7 @@
 import { Controller, Get, Post, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { HttpRequest, HttpResponse, isFormBody, seeOther } from '../common/http';
 import { OAuthError } from '../common/oauth-error';
+import { AuthorizationEndpointDocs } from '../common/openapi';
 import { HostedPages, PageSession } from '../pages/hosted-pages';
 import { BrowserSession } from '../pages/session.service';
 import { AuthorizationService } from './authorization.service';
@@ -9,13 +9,13 @@ import { AuthorizationService } from './authorization.service';
 // The authorization endpoint (RFC 6749 §3.1): GET with the query, or POST form-encoded. Every
 // answer is a 303 to the login page, the consent page or the client; an unverifiable client or
 // redirect URI gets an error page instead (never a redirect).
-@ApiExcludeController()
 @Controller('oauth/authorize')
 @HostedPages()
 export class AuthorizeController {
   constructor(private readonly authorization: AuthorizationService) {}
 
   @Get()
+  @AuthorizationEndpointDocs()
   async authorizeByQuery(
     @Req() request: HttpRequest,
     @PageSession() session: BrowserSession,
@@ -26,6 +26,7 @@ export class AuthorizeController {
   }
 
   @Post()
+  @AuthorizationEndpointDocs()
   async authorizeByForm(
     @Req() request: HttpRequest,
     @PageSession() session: BrowserSession,

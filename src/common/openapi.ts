@@ -12,6 +12,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   ApiOkResponse,
+  ApiResponse,
 } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
@@ -173,4 +174,24 @@ export const JsonDocumentDocs = (summary: string, description: string) =>
     ApiTags('OAuth endpoints'),
     ApiOperation({ summary }),
     ApiOkResponse({ description } satisfies ApiResponseOptions),
+  );
+
+// The authorization endpoint (RFC 6749 §3.1): a browser navigation, answered by redirects.
+export const AuthorizationEndpointDocs = () =>
+  applyDecorators(
+    ApiTags('OAuth endpoints'),
+    ApiOperation({
+      summary: 'Authorization endpoint (RFC 6749 §4.1.1, PKCE S256, OpenID Connect)',
+      description:
+        'Opened in the browser with response_type=code, client_id, redirect_uri, scope, state, ' +
+        'code_challenge and code_challenge_method=S256 (and nonce, prompt, max_age… with openid). ' +
+        'Answers 303 to the sign-in page, the consent page or the redirect URI (with code, state ' +
+        'and iss, or error and error_description); an unknown client or an unregistered redirect ' +
+        'URI gets an HTML error page, never a redirect.',
+    }),
+    ApiResponse({ status: 303, description: 'to /login, /consent or the redirect URI' }),
+    ApiBadRequestResponse({
+      description: 'HTML error page: the client or redirect URI cannot be verified',
+    }),
+    ApiServiceUnavailableResponse({ description: 'HTML error page: the database cannot answer' }),
   );
