@@ -202,6 +202,15 @@ describe('OpenID Connect RP-Initiated Logout OP', () => {
     expect(await isSignedIn(browser)).toBe(true);
   });
 
+  it("should ask for confirmation when the hint is an ID token of the user's earlier session", async () => {
+    const { idToken: earlier } = await signedIn('alice');
+    const { browser } = await signedIn('alice');
+    const res = await browser.get(logoutPath({ id_token_hint: earlier }));
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Signed in as alice.');
+    expect(await isSignedIn(browser)).toBe(true);
+  });
+
   it('should refuse post_logout_redirect_uri without a client to check it against (oidcc-rp-initiated-logout-no-client-id)', async () => {
     const { browser } = await signedIn();
     const res = await browser.get(logoutPath({ post_logout_redirect_uri: SIGNED_OUT }));

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDevelopmentSecrets, secretsFromDevelopmentFile } from './development-secrets';
@@ -25,6 +26,16 @@ describe('loadDevelopmentSecrets', () => {
     const second: NodeJS.ProcessEnv = { NODE_ENV: 'development' };
     loadDevelopmentSecrets(second, file);
     expect(second).toEqual({ ...first, NODE_ENV: 'development' });
+  });
+
+  it('should keep the file to its owner: the folder 0700, and a looser file made 0600 again', () => {
+    loadDevelopmentSecrets({}, file);
+    expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
+    chmodSync(file, 0o644);
+    const env: NodeJS.ProcessEnv = {};
+    loadDevelopmentSecrets(env, file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(Object.keys(env).sort()).toEqual(NAMES);
   });
 
   it('should leave a secret set in the environment alone, and not store it', () => {

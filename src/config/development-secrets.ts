@@ -31,12 +31,19 @@ export function loadDevelopmentSecrets(
   if (missing.length === 0) {
     return;
   }
-  const stored = readStored(path);
+  let stored = readStored(path);
+  const isNew = Object.keys(stored).length === 0 && !existsSync(path);
   const added = missing.filter((name) => stored[name] === undefined);
   for (const name of added) {
     stored[name] = randomBytes(32).toString('base64url');
   }
-  if (added.length > 0 && !writeStored(path, stored)) {
+  const written = added.length > 0 ? writeStored(path, stored, isNew) : 'written';
+  if (written === 'taken') {
+    // Another process (the CLI, a second instance) wrote the file first: use its secrets, so
+    // both share them.
+    stored = readStored(path);
+  }
+  if (written === 'failed' || missing.some((name) => stored[name] === undefined)) {
     // Not writable (a read-only checkout): the start generates per-process secrets and says so.
     return;
   }
@@ -49,6 +56,12 @@ export function loadDevelopmentSecrets(
 function readStored(path: string): Record<string, string> {
   if (!existsSync(path)) {
     return {};
+  }
+  try {
+    // Whoever made it, the file holds secrets: only its owner may read it.
+    chmodSync(path, 0o600);
+  } catch {
+    // Not ours to change (a read-only checkout); reading it is still allowed.
   }
   try {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
@@ -68,13 +81,21 @@ function readStored(path: string): Record<string, string> {
   ]);
 }
 
-function writeStored(path: string, secrets: Record<string, string>): boolean {
+// `create`: the file must not exist yet ('taken' when another process made it meanwhile).
+function writeStored(
+  path: string,
+  secrets: Record<string, string>,
+  create: boolean,
+): 'written' | 'taken' | 'failed' {
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(path, `${JSON.stringify(secrets, null, 2)}\n`, {
+      mode: 0o600,
+      flag: create ? 'wx' : 'w',
+    });
     chmodSync(path, 0o600);
-    return true;
-  } catch {
-    return false;
+    return 'written';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'taken' : 'failed';
   }
 }

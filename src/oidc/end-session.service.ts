@@ -70,7 +70,11 @@ export class EndSessionService {
     const returnTo = this.returnTo(client, read('post_logout_redirect_uri'), read('state'));
     read('ui_locales');
     const user = await this.sessions.signedInUser(session);
-    if (!user || claims?.sub === user.id) {
+    // The hint must name this sign-in, not only this user: an ID token of an earlier session
+    // (hints travel in URLs, so in histories and logs) signs nobody out without asking.
+    const hintNamesThisSession =
+      claims?.sub === user?.id && (claims?.sid === undefined || claims.sid === session.data.sid);
+    if (!user || hintNamesThisSession) {
       await this.end(session);
       return finished(returnTo);
     }
