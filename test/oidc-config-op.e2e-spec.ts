@@ -8,6 +8,9 @@ import { createTestApp, TestApp } from './helpers/test-app';
 const SPA_ORIGIN = 'https://spa.example.com';
 
 // OpenID Foundation Config OP certification profile (OpenID Connect Discovery 1.0).
+// private_key_jwt assertions (RFC 7523), on each client-authenticated endpoint.
+const ASSERTION_ALGORITHMS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'];
+
 describe('OpenID Connect Config OP', () => {
   let t: TestApp;
 
@@ -50,14 +53,32 @@ describe('OpenID Connect Config OP', () => {
       ],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
-      grant_types_supported: ['authorization_code', 'refresh_token', 'password'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      grant_types_supported: [
+        'authorization_code',
+        'refresh_token',
+        'password',
+        'client_credentials',
+      ],
+      token_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+        'none',
+      ],
       revocation_endpoint_auth_methods_supported: [
         'client_secret_basic',
         'client_secret_post',
+        'private_key_jwt',
         'none',
       ],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+      ],
+      token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+      revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+      introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
       subject_types_supported: ['public'],
