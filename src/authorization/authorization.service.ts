@@ -12,7 +12,7 @@ import { appendQuery } from '../common/redirect-query';
 import { requestableScopes } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { PageError, SIGN_IN_PATH, SignInRequired } from '../pages/page-error';
-import { BrowserSession, SessionService } from '../pages/session.service';
+import { BrowserSession, SessionService, signedInAt } from '../pages/session.service';
 import { User } from '../users/user.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { AuthorizationRequest, validateAuthorizationRequest } from './authorization-request';
@@ -57,11 +57,6 @@ const notApproved = (client: Client) =>
 // A pending request is checked again against the client as it is now (SECURITY.md): an operator
 // may have removed its redirect URI (never redirected to, then) or narrowed the client's scope
 // since the request was validated.
-// When this session signed in (ms); sessions from before signedInAt was kept have authTime (s).
-function signedInAt(session: BrowserSession): number {
-  return session.data.signedInAt ?? (session.data.authTime ?? 0) * 1000;
-}
-
 function assertStillRegistered(client: Client, request: AuthorizationRequest): void {
   if (!client.redirectUris.includes(request.redirectUri)) {
     throw new PageError(
@@ -194,7 +189,7 @@ export class AuthorizationService {
     }
     // A request that asked to sign in again (prompt=login, max_age) is approved only by a sign-in
     // made after it (Core §3.1.2.1): opening the consent page directly skips nothing.
-    if (found.pending.forceSignIn && signedInAt(session) < found.pending.createdAt) {
+    if (found.pending.forceSignIn && signedInAt(session.data) < found.pending.createdAt) {
       session.data.resumeAfterLogin = found.pending.id;
       await this.sessions.save(session);
       throw new SignInRequired();

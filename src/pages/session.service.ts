@@ -215,11 +215,15 @@ export class SessionService {
   }
 }
 
-// Sessions from before signedInAt was kept fall back to authTime (whole seconds, so a session
-// signed in within the same second as an invalidation counts as before it).
+// When this session signed in (ms). Sessions from before signedInAt was kept fall back to authTime
+// (whole seconds, so a session signed in within the same second as an invalidation counts as
+// before it).
+export function signedInAt(data: SessionData): number {
+  return data.signedInAt ?? (data.authTime ?? 0) * 1000;
+}
+
 function isSignedInSince(data: SessionData, invalidBefore: Date | null): boolean {
-  const signedInAt = data.signedInAt ?? (data.authTime ?? 0) * 1000;
-  return invalidBefore === null || signedInAt > invalidBefore.getTime();
+  return invalidBefore === null || signedInAt(data) > invalidBefore.getTime();
 }
 
 // A row that does not hold session data (cut short, edited by hand) is no session at all.
