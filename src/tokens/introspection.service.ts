@@ -62,10 +62,13 @@ export class IntrospectionService {
         return INACTIVE;
       }
       // RFC 9068 §2.2: a client's own token (client_credentials) has the client as its subject.
-      const scopes = principal?.scopes ?? scopesStillAllowed(row.scope, row.clientScope);
-      const answer = principal
-        ? this.active(row, scopes, principal.user.id, principal.user.username, 'Bearer')
-        : this.active(row, scopes, row.clientId, undefined, 'Bearer');
+      const answer = this.active(
+        row,
+        scopesStillAllowed(row.scope, row.clientScope),
+        principal?.user.id ?? row.clientId,
+        principal?.user.username,
+        'Bearer',
+      );
       return row.resource === null ? answer : { ...answer, aud: row.resource };
     }
     const refresh = await this.liveRefreshToken(token);
