@@ -4,6 +4,7 @@
 //
 //   npm run bench -- [--workers 32] [--duration 10] [--warmup 2] [--engines sqlite,mysql]
 //                    [--scenarios a,b] [--no-peer] [--no-write] [--soak [--soak-minutes 10]]
+//                    [--profile DIR]
 //   npm run bench -- --cluster [--workers 32] [--duration 10] [--scenarios a,b]
 //
 // MySQL: a fresh database on BENCH_MYSQL_URL (default mysql://root:@127.0.0.1:3306), dropped after.
@@ -57,6 +58,8 @@ const { values: args } = parseArgs({
     soak: { type: 'boolean', default: false },
     cluster: { type: 'boolean', default: false },
     'soak-minutes': { type: 'string', default: '10' },
+    // Writes a V8 CPU profile of each Portcullis server to this directory (node --cpu-prof).
+    profile: { type: 'string' },
   },
 });
 const workers = Number(args.workers);
@@ -105,7 +108,10 @@ async function startPortcullis(databaseUrl) {
   const server = await startProcess(
     'Portcullis',
     process.execPath,
-    [join(ROOT, 'dist', 'src', 'main.js')],
+    [
+      ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []),
+      join(ROOT, 'dist', 'src', 'main.js'),
+    ],
     {
       NODE_ENV: 'development',
       PORT: String(port),
