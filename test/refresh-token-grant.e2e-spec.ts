@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createUser } from './factories';
 import {
   callMe,
+  clientPost,
   ClientCredentials,
   exchangeCode,
   expectOAuthError,
@@ -97,6 +98,35 @@ describe('token endpoint: refresh_token grant', () => {
     );
     await callMe(t.server, second.access_token).expect(401);
     await callMe(t.server, first.access_token).expect(401);
+  });
+
+  it('should record the revocation of a reused grant in the audit trail', async () => {
+    const first = await signIn();
+    await refresh(t.server, client, first.refresh_token).expect(200);
+    await agePastGrace();
+    await refresh(t.server, client, first.refresh_token).expect(400);
+    const [{ family_id: familyId }]: { family_id: string }[] = await t.dataSource.query(
+      `SELECT family_id FROM refresh_tokens WHERE token_hash = '${hashOf(first.refresh_token)}'`,
+    );
+    const res = await request(t.server)
+      .get(`/admin/audit?type=refresh_token.reused&user_id=${aliceId}`)
+      .set(adminAuth)
+      .expect(200);
+    // The other reuse tests of this file leave events of their own grants.
+    type Event = { details: { family_id?: string } | null };
+    expect((res.body as Event[]).filter((event) => event.details?.family_id === familyId)).toEqual([
+      {
+        id: expect.any(String),
+        type: 'refresh_token.reused',
+        actor_type: 'client',
+        actor_user_id: null,
+        user_id: aliceId,
+        client_id: client.id,
+        ip: expect.any(String),
+        details: { family_id: familyId },
+        created_at: expect.any(String),
+      },
+    ]);
   });
 
   it('should give a retry within the grace window a new successor and retire the previous one', async () => {
@@ -254,4 +284,65 @@ describe('token endpoint: refresh_token grant', () => {
       await refresh(t.server, client, winner as string).expect(200);
     },
   );
+});
+
+describe('token endpoint: refresh_token grant with an idle expiry (REFRESH_TOKEN_IDLE_TTL)', () => {
+  let t: TestApp;
+  let client: ClientCredentials;
+
+  beforeAll(async () => {
+    t = await createTestApp({ REFRESH_TOKEN_IDLE_TTL: '3600' });
+    await createUser(t.server, { username: 'alice' }).expect(201);
+    client = await registerClient(t.server, { skip_consent: true });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const signIn = async (): Promise<Tokens> => {
+    const issued = await obtainCode(t.server, { clientId: client.id, username: 'alice' });
+    return (await exchangeCode(t.server, client, issued).expect(200)).body as Tokens;
+  };
+  // Moves a token's issue (and its rotation, if any) an hour and a second back.
+  const idle = (token: string) =>
+    t.dataSource.query(
+      `UPDATE refresh_tokens SET created_at = '2000-01-01 00:00:00.000',
+         rotated_at = CASE WHEN rotated_at IS NULL THEN NULL ELSE '2000-01-01 00:00:00.000' END
+       WHERE token_hash = '${hashOf(token)}'`,
+    );
+  const introspect = (token: string) =>
+    clientPost(t.server, '/oauth/introspect', client, { token });
+
+  it('should refresh a token used within the idle time, and each successor starts it again', async () => {
+    const first = await signIn();
+    const second = (await refresh(t.server, client, first.refresh_token).expect(200)).body;
+    await idle(first.refresh_token);
+    await refresh(t.server, client, second.refresh_token).expect(200);
+  });
+
+  it('should refuse a token left unused past the idle time, and introspection calls it inactive', async () => {
+    const tokens = await signIn();
+    await idle(tokens.refresh_token);
+    expectOAuthError(
+      await refresh(t.server, client, tokens.refresh_token),
+      400,
+      'invalid_grant',
+      'the refresh token is invalid or expired',
+    );
+    const res = await introspect(tokens.refresh_token).expect(200);
+    expect(res.body).toEqual({ active: false });
+  });
+
+  it('should still revoke the grant when an old rotated token comes back past the idle time', async () => {
+    const first = await signIn();
+    const second = (await refresh(t.server, client, first.refresh_token).expect(200)).body;
+    await idle(first.refresh_token);
+    expectOAuthError(
+      await refresh(t.server, client, first.refresh_token),
+      400,
+      'invalid_grant',
+      'the refresh token was already used; its grant has been revoked',
+    );
+    await callMe(t.server, second.access_token).expect(401);
+  });
 });

@@ -11,6 +11,7 @@ export const AUDIT_EVENT_TYPES = [
   'consent.granted',
   'consent.revoked',
   'token.client_credentials',
+  'refresh_token.reused',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 export type AuditDetails = Record<string, string | string[]>;

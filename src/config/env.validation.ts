@@ -74,6 +74,13 @@ class EnvironmentVariables {
   @IsInt()
   REFRESH_TOKEN_TTL = 1209600;
 
+  // Seconds a refresh token may go unused before it expires (0: no idle expiry, only
+  // REFRESH_TOKEN_TTL).
+  @Transform(toInteger)
+  @Min(0)
+  @IsInt()
+  REFRESH_TOKEN_IDLE_TTL = 0;
+
   // RFC 6749 §4.1.2: codes are short-lived; ten minutes is the recommended maximum.
   @Transform(toInteger)
   @Min(1)
@@ -138,6 +145,7 @@ export type Env = {
   SIGNING_KEYS_SECRET: string;
   ACCESS_TOKEN_TTL: number;
   REFRESH_TOKEN_TTL: number;
+  REFRESH_TOKEN_IDLE_TTL: number;
   AUTH_CODE_TTL: number;
   REFRESH_REUSE_GRACE: number;
   RETENTION_INTERVAL: number;
@@ -221,6 +229,7 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
     SIGNING_KEYS_SECRET: vars.SIGNING_KEYS_SECRET ?? generateSecret(),
     ACCESS_TOKEN_TTL: vars.ACCESS_TOKEN_TTL,
     REFRESH_TOKEN_TTL: vars.REFRESH_TOKEN_TTL,
+    REFRESH_TOKEN_IDLE_TTL: vars.REFRESH_TOKEN_IDLE_TTL,
     AUTH_CODE_TTL: vars.AUTH_CODE_TTL,
     REFRESH_REUSE_GRACE: vars.REFRESH_REUSE_GRACE,
     RETENTION_INTERVAL: vars.RETENTION_INTERVAL,

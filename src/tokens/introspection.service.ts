@@ -100,7 +100,8 @@ export class IntrospectionService {
       family.revokedAt !== null ||
       family.headTokenId !== row.id ||
       row.revokedAt !== null ||
-      row.expiresAt <= new Date()
+      row.expiresAt <= new Date() ||
+      this.refreshTokens.isIdleExpired(row, new Date())
     ) {
       return null;
     }

@@ -3,7 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { Client } from '../clients/client.entity';
+import { clientActor } from '../common/actor';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { resolveScope, scopesStillAllowed } from '../common/scope';
 import { Env } from '../config/env.validation';
@@ -12,7 +14,13 @@ import { AccessGrant } from './access-tokens.service';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokenFamilies } from './refresh-token-families.service';
-import { FamilyHead, isIssuedAfterInvalidation, Succession, successionOf } from './token-rules';
+import {
+  FamilyHead,
+  isIdleExpired,
+  isIssuedAfterInvalidation,
+  Succession,
+  successionOf,
+} from './token-rules';
 
 export type RefreshRotation =
   // `resource`: the API the grant was issued for (null: the built-in API).
@@ -32,14 +40,17 @@ const refused = (reason: string): RefreshRotation => ({ outcome: 'refused', reas
 export class RefreshTokensService {
   private readonly ttlMs: number;
   private readonly graceSeconds: number;
+  private readonly idleSeconds: number;
 
   constructor(
     @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
     private readonly families: RefreshTokenFamilies,
+    private readonly audit: AuditService,
     config: ConfigService<Env, true>,
   ) {
     this.ttlMs = config.get('REFRESH_TOKEN_TTL', { infer: true }) * 1000;
     this.graceSeconds = config.get('REFRESH_REUSE_GRACE', { infer: true });
+    this.idleSeconds = config.get('REFRESH_TOKEN_IDLE_TTL', { infer: true });
   }
 
   // The first refresh token of a grant. The family lives REFRESH_TOKEN_TTL from now, whatever
@@ -73,6 +84,7 @@ export class RefreshTokensService {
     presented: string,
     client: Client,
     requestedScope: string | undefined,
+    clientIp: string,
   ): Promise<RefreshRotation> {
     const now = new Date();
     const token = await this.find(presented, manager);
@@ -97,7 +109,19 @@ export class RefreshTokensService {
     );
     if (succession.kind === 'reuse') {
       await this.families.revokeFamily(manager, family.id);
+      // Committed with the revocation: a replayed token is a sign the grant was stolen.
+      await this.audit.record(manager, {
+        type: 'refresh_token.reused',
+        actor: clientActor(clientIp),
+        userId: token.userId,
+        clientId: client.clientId,
+        details: { family_id: family.id },
+      });
       return refused('the refresh token was already used; its grant has been revoked');
+    }
+    // After the reuse check: a replayed old token still revokes its grant, however long unused.
+    if (this.isIdleExpired(token, now)) {
+      return refused('the refresh token is invalid or expired');
     }
     // RFC 6749 §6: never wider than the grant, nor than what the client may still request.
     const granted = scopesStillAllowed(token.scope, client.scope);
@@ -138,6 +162,10 @@ export class RefreshTokensService {
       .leftJoinAndMapOne('token.owner', User, 'owner', 'owner.id = token.userId')
       .where('token.tokenHash = :hash', { hash: sha256Hex(token) })
       .getOne();
+  }
+
+  isIdleExpired(token: RefreshToken, now: Date): boolean {
+    return isIdleExpired(token, now, this.idleSeconds);
   }
 
   // The family's head, read only when it is not the presented token (a retry or a reuse).

@@ -1,4 +1,9 @@
-import { isIssuedAfterInvalidation, isWithinReuseGrace, successionOf } from './token-rules';
+import {
+  isIdleExpired,
+  isIssuedAfterInvalidation,
+  isWithinReuseGrace,
+  successionOf,
+} from './token-rules';
 
 const at = (iso: string) => new Date(iso);
 
@@ -43,6 +48,34 @@ describe('isWithinReuseGrace', () => {
   ])('should return $expected at $now with a grace of $grace s', ({ now, grace, expected }) => {
     expect(isWithinReuseGrace(rotatedAt, at(now), grace)).toBe(expected);
   });
+});
+
+describe('isIdleExpired', () => {
+  const createdAt = at('2026-01-01T00:00:00.000Z');
+  it.each([
+    { now: '2026-01-02T00:00:00.000Z', rotated: null, idle: 0, expected: false },
+    { now: '2026-01-01T00:59:59.999Z', rotated: null, idle: 3600, expected: false },
+    { now: '2026-01-01T01:00:00.000Z', rotated: null, idle: 3600, expected: true },
+    // A retry of a token rotated a moment ago: its rotation was its last use.
+    {
+      now: '2026-01-01T01:00:05.000Z',
+      rotated: '2026-01-01T01:00:00.000Z',
+      idle: 3600,
+      expected: false,
+    },
+    {
+      now: '2026-01-01T02:00:00.000Z',
+      rotated: '2026-01-01T01:00:00.000Z',
+      idle: 3600,
+      expected: true,
+    },
+  ])(
+    'should return $expected at $now (rotated $rotated) with an idle TTL of $idle s',
+    ({ now, rotated, idle, expected }) => {
+      const token = { createdAt, rotatedAt: rotated === null ? null : at(rotated) };
+      expect(isIdleExpired(token, at(now), idle)).toBe(expected);
+    },
+  );
 });
 
 describe('successionOf', () => {

@@ -18,6 +18,17 @@ export function isWithinReuseGrace(rotatedAt: Date, now: Date, graceSeconds: num
   return now.getTime() - rotatedAt.getTime() <= graceSeconds * 1000;
 }
 
+// Idle expiry (REFRESH_TOKEN_IDLE_TTL; 0: none): a refresh token unused for longer than that since
+// it was issued, or since its rotation when it is presented again (a retry), is expired.
+export function isIdleExpired(
+  token: { createdAt: Date; rotatedAt: Date | null },
+  now: Date,
+  idleSeconds: number,
+): boolean {
+  const lastUsed = token.rotatedAt ?? token.createdAt;
+  return idleSeconds > 0 && now.getTime() - lastUsed.getTime() >= idleSeconds * 1000;
+}
+
 // What presenting a refresh token does to its family (RFC 6749 §6, RFC 9700 §4.14.2):
 // - rotate: it is the family's head; the head moves from it to a successor;
 // - replace: it was rotated within the grace window and its successor is still the head, unused:

@@ -39,7 +39,7 @@ export class TokensService {
       case 'password':
         return this.password.exchange(client, request, clientIp);
       case 'refresh_token':
-        return this.refreshToken.exchange(client, request);
+        return this.refreshToken.exchange(client, request, clientIp);
       case 'client_credentials':
         return this.clientCredentials.exchange(client, request, clientIp);
     }

@@ -26,11 +26,21 @@ export class RefreshTokenGrant {
     private readonly targets: ResourceTargets,
   ) {}
 
-  async exchange(client: Client, request: TokenRequestDto): Promise<TokenResponse> {
+  async exchange(
+    client: Client,
+    request: TokenRequestDto,
+    clientIp: string,
+  ): Promise<TokenResponse> {
     const presented = requiredParam(request.refresh_token, 'refresh_token');
     const requestedApi = await this.targets.requested(request);
     const outcome = await inTransaction(this.dataSource, async (manager) => {
-      const rotation = await this.refreshTokens.rotate(manager, presented, client, request.scope);
+      const rotation = await this.refreshTokens.rotate(
+        manager,
+        presented,
+        client,
+        request.scope,
+        clientIp,
+      );
       if (rotation.outcome === 'refused') {
         return new OAuthError('invalid_grant', rotation.reason);
       }
