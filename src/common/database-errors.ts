@@ -33,7 +33,7 @@ const UNAVAILABLE = new Set([
 // Seconds a client is asked to wait when the database cannot answer (503 Retry-After).
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
-function driverCode(error: unknown): string | undefined {
+export function driverCode(error: unknown): string | undefined {
   const driverError = (
     error instanceof QueryFailedError ? error.driverError : error
   ) as DriverError;

@@ -4,6 +4,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
 import { DatabaseTarget } from '../config/env.validation';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { retryBusyStatements, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy';
 
 // The one description of the database, shared by the app, the CLI and `npm run migration:run`.
 // It lists no entities: each feature module registers its own (TypeOrmModule.forFeature, loaded
@@ -37,15 +38,25 @@ export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOption
     type: 'better-sqlite3',
     database: target.path,
     enableWAL: true,
-    // One connection serves the whole process; wait for a lock held by another process (the CLI).
+    // One connection serves the whole process. A lock held by another process (the CLI) is waited
+    // for briefly here, and then asynchronously (sqlite-busy.ts).
     prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
-      db.pragma('busy_timeout = 5000');
+      db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     },
   };
 }
 
 export function createDataSource(target: DatabaseTarget): DataSource {
-  return new DataSource(buildDataSourceOptions(target));
+  return newDataSource(buildDataSourceOptions(target));
+}
+
+// Every DataSource of the app and the CLI is made here.
+export function newDataSource(options: DataSourceOptions): DataSource {
+  const dataSource = new DataSource(options);
+  if (options.type === 'better-sqlite3') {
+    retryBusyStatements(dataSource);
+  }
+  return dataSource;
 }
 
 // The database holds password hashes and sealed signing keys: the directories it creates are

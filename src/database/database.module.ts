@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Env } from '../config/env.validation';
-import { buildDataSourceOptions } from './data-source';
+import { buildDataSourceOptions, newDataSource } from './data-source';
 import { HealthController } from './health.controller';
 import { runPendingMigrations } from './migrations-runner';
 import { RetentionService } from './retention.service';
@@ -21,7 +20,7 @@ import { RetentionService } from './retention.service';
       }),
       // Migrations are applied on start, before any request is served.
       dataSourceFactory: async (options) => {
-        const dataSource = await new DataSource(options!).initialize();
+        const dataSource = await newDataSource(options!).initialize();
         await runPendingMigrations(dataSource);
         return dataSource;
       },

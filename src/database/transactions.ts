@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { isDeadlock } from '../common/database-errors';
 import { isMysql } from './named-query';
+import { retryWhileBusy } from './sqlite-busy';
 
 // For Repository.save() of one entity: TypeORM would wrap it in a transaction of its own, and on
 // SQLite's single connection that transaction could nest inside (or around) one of inTransaction's
@@ -25,7 +26,8 @@ export async function inTransaction<T>(
 ): Promise<T> {
   if (!isMysql(dataSource)) {
     const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
-    const run = previous.then(() => dataSource.transaction(work));
+    // Refused for the lock another process holds: rolled back, and run again once it may be free.
+    const run = previous.then(() => retryWhileBusy(() => dataSource.transaction(work)));
     sqliteQueues.set(
       dataSource,
       run.catch(() => undefined),
