@@ -107,6 +107,24 @@ class EnvironmentVariables {
   @IsInt()
   RETENTION_AGE = 86400;
 
+  // The token endpoint's per-client limit for client_credentials and password grants (issue 19):
+  // requests per fixed window of TOKEN_RATE_LIMIT_WINDOW seconds (0: no limit).
+  @Transform(toInteger)
+  @Min(0)
+  @IsInt()
+  TOKEN_RATE_LIMIT = 600;
+
+  @Transform(toInteger)
+  @Min(1)
+  @Max(86400)
+  @IsInt()
+  TOKEN_RATE_LIMIT_WINDOW = 60;
+
+  // Redis shares the rate-limit counters between instances when set; otherwise the database does.
+  @IsOptional()
+  @IsString()
+  REDIS_URL?: string;
+
   @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
@@ -150,6 +168,10 @@ export type Env = {
   REFRESH_REUSE_GRACE: number;
   RETENTION_INTERVAL: number;
   RETENTION_AGE: number;
+  TOKEN_RATE_LIMIT: number;
+  TOKEN_RATE_LIMIT_WINDOW: number;
+  // undefined: the counters live in the database.
+  REDIS_URL: string | undefined;
   LOG_LEVEL: (typeof LOG_LEVELS)[number];
   DEVELOPER_APPS_AUTO_APPROVE: boolean;
   DEVELOPER_SCOPES: string[];
@@ -188,6 +210,9 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
   const portIsInvalid = problems.some((problem) => problem.startsWith('PORT:'));
   if (issuerProblem && (vars.ISSUER !== undefined || !portIsInvalid)) {
     problems.push(`ISSUER: ${issuerProblem}`);
+  }
+  if (vars.REDIS_URL !== undefined && !/^rediss?:\/\/[^\s]+$/.test(vars.REDIS_URL)) {
+    problems.push('REDIS_URL: must be a redis:// or rediss:// URL');
   }
   if (typeof vars.HOST === 'string' && !isHost(vars.HOST)) {
     problems.push('HOST: must be an IP address or a host name');
@@ -234,6 +259,9 @@ export function validateEnv(raw: Record<string, unknown>, checks: EnvChecks = {}
     REFRESH_REUSE_GRACE: vars.REFRESH_REUSE_GRACE,
     RETENTION_INTERVAL: vars.RETENTION_INTERVAL,
     RETENTION_AGE: vars.RETENTION_AGE,
+    TOKEN_RATE_LIMIT: vars.TOKEN_RATE_LIMIT,
+    TOKEN_RATE_LIMIT_WINDOW: vars.TOKEN_RATE_LIMIT_WINDOW,
+    REDIS_URL: vars.REDIS_URL,
     LOG_LEVEL: vars.LOG_LEVEL,
     DEVELOPER_APPS_AUTO_APPROVE: vars.DEVELOPER_APPS_AUTO_APPROVE === 'true',
     DEVELOPER_SCOPES: vars.DEVELOPER_SCOPES.split(' '),

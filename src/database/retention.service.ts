@@ -30,6 +30,8 @@ const TARGETS = [
 
     where: 'window_started_at < :windowCutoff AND (locked_until IS NULL OR locked_until < :cutoff)',
   },
+  // A token rate-limit window (epoch ms) is spent once it is over.
+  { table: 'token_rate_limits', where: 'window_start < :rateWindowCutoff' },
 ] as const;
 
 export type Purged = Record<(typeof TARGETS)[number]['table'], number>;
@@ -42,6 +44,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger(RetentionService.name);
   private readonly intervalMs: number;
   private readonly ageMs: number;
+  private readonly rateWindowMs: number;
   private timer?: NodeJS.Timeout;
   private running = false;
 
@@ -51,6 +54,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   ) {
     this.intervalMs = config.get('RETENTION_INTERVAL', { infer: true }) * 1000;
     this.ageMs = config.get('RETENTION_AGE', { infer: true }) * 1000;
+    this.rateWindowMs = config.get('TOKEN_RATE_LIMIT_WINDOW', { infer: true }) * 1000;
   }
 
   onApplicationBootstrap(): void {
@@ -70,9 +74,14 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     const now = Date.now();
     const cutoff = new Date(now - this.ageMs);
     const windowCutoff = new Date(now - this.ageMs - LONGEST_WINDOW_MS);
+    const rateWindowCutoff = now - this.ageMs - this.rateWindowMs;
     const purged = {} as Purged;
     for (const target of TARGETS) {
-      purged[target.table] = await this.deleteInBatches(target, { cutoff, windowCutoff });
+      purged[target.table] = await this.deleteInBatches(target, {
+        cutoff,
+        windowCutoff,
+        rateWindowCutoff,
+      });
     }
     return purged;
   }
@@ -100,7 +109,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
 
   private async deleteInBatches(
     target: (typeof TARGETS)[number],
-    parameters: { cutoff: Date; windowCutoff: Date },
+    parameters: { cutoff: Date; windowCutoff: Date; rateWindowCutoff: number },
   ): Promise<number> {
     const sql = this.batchDelete(target);
     const [query, values] = this.dataSource.driver.escapeQueryWithParameters(sql, parameters, {});

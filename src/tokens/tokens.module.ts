@@ -30,6 +30,7 @@ import { RevocationController } from './revocation.controller';
 import { RevocationService } from './revocation.service';
 import { HeldGrantsService } from './held-grants.service';
 import { TokensService } from './tokens.service';
+import { TokenRateLimits } from './rate-limit/token-rate-limits.service';
 import { JwtAccessTokens } from './jwt-access-tokens';
 import { JwksController } from './signing-keys/jwks.controller';
 import { SigningKey } from './signing-keys/signing-key.entity';
@@ -66,6 +67,7 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     TokenIssuer,
     TokenOwners,
     TokensService,
+    TokenRateLimits,
     RevocationService,
     HeldGrantsService,
     IntrospectionService,

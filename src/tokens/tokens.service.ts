@@ -6,6 +6,7 @@ import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { TokenRateLimits } from './rate-limit/token-rate-limits.service';
 import { TokenResponse } from './token-response';
 
 const isGrantType = (value: string): value is GrantType =>
@@ -20,9 +21,14 @@ export class TokensService {
     private readonly password: PasswordGrant,
     private readonly refreshToken: RefreshTokenGrant,
     private readonly clientCredentials: ClientCredentialsGrant,
+    private readonly rateLimits: TokenRateLimits,
   ) {}
 
-  exchange(client: Client, request: TokenRequestDto, clientIp: string): Promise<TokenResponse> {
+  async exchange(
+    client: Client,
+    request: TokenRequestDto,
+    clientIp: string,
+  ): Promise<TokenResponse> {
     const grantType = request.grant_type;
     if (grantType === undefined) {
       throw new OAuthError('invalid_request', 'grant_type is required');
@@ -33,6 +39,7 @@ export class TokensService {
     if (!client.grantTypes.includes(grantType)) {
       throw new OAuthError('unauthorized_client', `this client may not use the ${grantType} grant`);
     }
+    await this.rateLimits.assertWithinLimit(client, grantType);
     switch (grantType) {
       case 'authorization_code':
         return this.authorizationCode.exchange(client, request);
