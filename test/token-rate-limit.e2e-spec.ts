@@ -1,6 +1,13 @@
 import { createServer } from 'node:net';
 import { createUser, STRONG_PASSWORD } from './factories';
-import { ClientCredentials, expectOAuthError, registerClient, tokenRequest } from './helpers/oauth';
+import {
+  ClientCredentials,
+  exchangeCode,
+  expectOAuthError,
+  obtainCode,
+  registerClient,
+  tokenRequest,
+} from './helpers/oauth';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const LIMIT = 3;
@@ -89,6 +96,18 @@ describe('token endpoint rate limit (database)', () => {
       refreshToken = (res.body as { refresh_token: string }).refresh_token;
     }
     await passwordGrant(t, client2).expect(200);
+  });
+
+  it('should not count the authorization_code grant', async () => {
+    const webApp = await registerClient(t.server, {
+      skip_consent: true,
+      grant_types: ['authorization_code', 'password'],
+    });
+    for (let i = 0; i < LIMIT + 1; i++) {
+      const issued = await obtainCode(t.server, { clientId: webApp.id });
+      await exchangeCode(t.server, webApp, issued).expect(200);
+    }
+    await passwordGrant(t, webApp).expect(200);
   });
 
   it('should share the count when two instances use one database', async () => {
