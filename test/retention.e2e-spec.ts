@@ -10,6 +10,7 @@ const TABLES = [
   'refresh_tokens',
   'refresh_token_families',
   'sessions',
+  'client_assertion_jtis',
   'login_attempts',
 ] as const;
 
@@ -46,11 +47,23 @@ describe('retention', () => {
     await obtainCode(t.server, { clientId: client.id, username });
     const browser = new Browser(t.server);
     await browser.signIn(`nobody-${username}`, 'wrong-password-123');
+    // A used client assertion (private_key_jwt), as the token endpoint records it.
+    await t.dataSource.query(
+      'INSERT INTO client_assertion_jtis (client_id, jti_hash, expires_at) VALUES (?, ?, ?)',
+      [client.id, `jti-of-${username}`, sqlDate(t, Date.now() + 60_000)],
+    );
   };
   // Moves every row's expiry (and every throttle window) two days into the past.
   const ageEverything = async () => {
     const old = sqlDate(t, Date.now() - 2 * 86_400_000);
-    for (const table of ['authorization_codes', 'access_tokens', 'refresh_tokens', 'sessions']) {
+    const expiring = [
+      'authorization_codes',
+      'access_tokens',
+      'refresh_tokens',
+      'sessions',
+      'client_assertion_jtis',
+    ];
+    for (const table of expiring) {
       await t.dataSource.query(`UPDATE ${table} SET expires_at = ?`, [old]);
     }
     await t.dataSource.query(

@@ -103,11 +103,15 @@ export const TokenEndpointDocs = () =>
   applyDecorators(
     ApiTags('OAuth endpoints'),
     ApiOperation({
-      summary: 'Token endpoint (RFC 6749 §3.2): authorization_code, refresh_token, password',
+      summary:
+        'Token endpoint (RFC 6749 §3.2): authorization_code, refresh_token, password, client_credentials',
     }),
     form(
       {
-        grant_type: { type: 'string', enum: ['authorization_code', 'refresh_token', 'password'] },
+        grant_type: {
+          type: 'string',
+          enum: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+        },
         code: text('authorization_code'),
         redirect_uri: text('authorization_code: exactly as in the authorization request'),
         code_verifier: text('authorization_code with PKCE (RFC 7636)'),

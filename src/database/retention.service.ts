@@ -20,14 +20,14 @@ const TARGETS = [
   // A family is inserted with its first token in one transaction: one with no token left is over.
   {
     table: 'refresh_token_families',
-
     where:
       'NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.family_id = refresh_token_families.id)',
   },
   { table: 'sessions', where: 'expires_at < :cutoff' },
+  // A used client assertion's jti is kept until the assertion expires (single use), then longer.
+  { table: 'client_assertion_jtis', where: 'expires_at < :cutoff' },
   {
     table: 'login_attempts',
-
     where: 'window_started_at < :windowCutoff AND (locked_until IS NULL OR locked_until < :cutoff)',
   },
   // A token rate-limit window (epoch ms) is spent once it is over.
