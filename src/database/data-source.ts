@@ -42,6 +42,7 @@ export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOption
     // for briefly here, and then asynchronously (sqlite-busy.ts).
     prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
       db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+      db.pragma('synchronous = NORMAL');
     },
   };
 }
