@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 
-// Issue 19: the token endpoint's per-client fixed-window counters, one row per client, shared by
+// The token endpoint's per-client fixed-window counters, one row per client, shared by
 // every instance on the database. window_start is the window's start in epoch milliseconds.
 export class TokenRateLimits1796026300000 implements MigrationInterface {
   name = 'TokenRateLimits1796026300000';

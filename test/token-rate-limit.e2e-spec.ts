@@ -37,7 +37,7 @@ function expectOverLimit(res: { status: number; headers: Record<string, string>;
   expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
 }
 
-// Issue 19: per-client limits on the token endpoint for client_credentials and password grants.
+// Per-client limits on the token endpoint for client_credentials and password grants.
 describe('token endpoint rate limit (database)', () => {
   let t: TestApp;
 

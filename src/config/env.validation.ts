@@ -107,7 +107,7 @@ class EnvironmentVariables {
   @IsInt()
   RETENTION_AGE = 86400;
 
-  // The token endpoint's per-client limit for client_credentials and password grants (issue 19):
+  // The token endpoint's per-client limit for client_credentials and password grants:
   // requests per fixed window of TOKEN_RATE_LIMIT_WINDOW seconds (0: no limit).
   @Transform(toInteger)
   @Min(0)

@@ -13,7 +13,7 @@ import { TokenRateLimiter } from './token-rate-limiter';
 const COUNTED_GRANTS = new Set(['client_credentials', 'password']);
 const REDIS_DOWN_RETRY_AFTER_SECONDS = 5;
 
-// Issue 19: the token endpoint's per-client limit for the client_credentials and password grants,
+// The token endpoint's per-client limit for the client_credentials and password grants,
 // counted after client authentication (a failed one costs the client nothing) and only for
 // confidential clients. Counters live in Redis when REDIS_URL is set, else in the database.
 @Injectable()
