@@ -1,4 +1,4 @@
-// Fixed-window arithmetic for the token endpoint's per-client limit . Pure: no Nest, no DB.
+// Fixed-window arithmetic for the token endpoint's per-client limit. Pure: no Nest, no DB.
 
 // The start (epoch ms) of the window that contains `nowMs`, for windows of `windowSeconds`.
 export function windowStartOf(nowMs: number, windowSeconds: number): number {
