@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
 import { Actor } from '../common/actor';
+import { sha256Hex } from '../common/crypto';
 import { AuditDetails, AuditEvent, AuditEventType } from './audit-event.entity';
 import { AuditQueryDto } from './dto/audit.dto';
 
@@ -14,6 +15,10 @@ export type AuditRecord = {
   details?: AuditDetails;
 };
 
+// 32 hex digits written as a UUID (the id column's shape).
+const uuidShaped = (hex: string) =>
+  `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+
 // The audit trail. Callers record inside the transaction that makes the change (pass its
 // manager), so a change is never stored without its record, nor a record without its change.
 @Injectable()
@@ -21,8 +26,24 @@ export class AuditService {
   constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
 
   async record(manager: EntityManager, record: AuditRecord): Promise<void> {
-    const event = manager.create(AuditEvent, {
-      id: randomUUID(),
+    await manager.insert(AuditEvent, this.eventOf(record, randomUUID()));
+  }
+
+  // A record kept once per `key`: a second one with the same key is dropped by the database (its
+  // id is derived from the key), in the same single statement, so instances never race.
+  async recordOnce(manager: EntityManager, record: AuditRecord, key: string): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(AuditEvent)
+      .values(this.eventOf(record, uuidShaped(sha256Hex(key))))
+      .orIgnore()
+      .execute();
+  }
+
+  private eventOf(record: AuditRecord, id: string): AuditEvent {
+    return Object.assign(new AuditEvent(), {
+      id,
       type: record.type,
       actorType: record.actor.type,
       actorUserId: record.actor.userId,
@@ -32,7 +53,6 @@ export class AuditService {
       details: this.detailsOf(record),
       createdAt: new Date(),
     });
-    await manager.insert(AuditEvent, event);
   }
 
   // What the record says, plus the application a user acted through (an access token's client).
