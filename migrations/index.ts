@@ -6,6 +6,7 @@ import { CodeRedirectUriSent1795767000000 } from './1795767000000-CodeRedirectUr
 import { OpenIdConnect1795853400000 } from './1795853400000-OpenIdConnect';
 import { Apis1795939800000 } from './1795939800000-Apis';
 import { ClientKeys1795939900000 } from './1795939900000-ClientKeys';
+import { ClientReviewVersion1796026400000 } from './1796026400000-ClientReviewVersion';
 
 // Listed explicitly (not globbed) so the same list loads under ts-jest, ts-node and compiled JS.
 // Append new migrations; never edit or reorder one that has been merged.
@@ -18,4 +19,5 @@ export const migrations = [
   OpenIdConnect1795853400000,
   Apis1795939800000,
   ClientKeys1795939900000,
+  ClientReviewVersion1796026400000,
 ];
