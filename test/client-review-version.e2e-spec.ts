@@ -178,18 +178,24 @@ describe('client review versions', () => {
     expect(await row(clientId)).toEqual({ status: 'pending', review_version: 1 });
   });
 
-  it('should never leave an application approved at a version other than the one approved when an approval races an edit', async () => {
+  it('should never leave an application approved at a version other than the one approved when approvals race an edit', async () => {
     const clientId = await registerApp();
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     for (let round = 0; round < 8; round++) {
       const { review_version: version } = await row(clientId);
-      const [approval, edit] = await Promise.all([
-        review(t.server, clientId, 'approve', { review_version: version }),
+      // Approvals spread over the edit's lifetime, so some land between its read and its write.
+      const [edit, ...approvals] = await Promise.all([
         editApp(clientId, { redirect_uris: [newUri()] }),
+        ...[0, 2, 4, 6, 8, 12].map((ms) =>
+          later(ms).then(() => review(t.server, clientId, 'approve', { review_version: version })),
+        ),
       ]);
       expect(edit.status).toBe(200);
-      expect([200, 409]).toContain(approval.status);
-      if (approval.status === 200) {
-        expect(approval.body.review_version).toBe(version);
+      for (const approval of approvals) {
+        expect([200, 409]).toContain(approval.status);
+        if (approval.status === 200) {
+          expect(approval.body.review_version).toBe(version);
+        }
       }
       // Whichever came first, the edit is a version nobody approved.
       expect(await row(clientId)).toEqual({ status: 'pending', review_version: version + 1 });
