@@ -7,6 +7,7 @@ import { OpenIdConnect1795853400000 } from './1795853400000-OpenIdConnect';
 import { Apis1795939800000 } from './1795939800000-Apis';
 import { ClientKeys1795939900000 } from './1795939900000-ClientKeys';
 import { TokenRateLimits1796026300000 } from './1796026300000-TokenRateLimits';
+import { ClientReviewVersion1796026400000 } from './1796026400000-ClientReviewVersion';
 
 // Listed explicitly (not globbed) so the same list loads under ts-jest, ts-node and compiled JS.
 // Append new migrations; never edit or reorder one that has been merged.
@@ -20,4 +21,5 @@ export const migrations = [
   Apis1795939800000,
   ClientKeys1795939900000,
   TokenRateLimits1796026300000,
+  ClientReviewVersion1796026400000,
 ];

@@ -13,6 +13,7 @@ import {
   CreateClientDto,
   ListClientsQueryDto,
   RejectClientDto,
+  ReviewClientDto,
   UpdateClientDto,
 } from './clients/dto/client.dto';
 import { CLI_ACTOR } from './common/actor';
@@ -174,23 +175,30 @@ const commands: Record<string, Command> = {
     },
   },
   'clients:approve': {
-    summary: 'clients:approve --client_id ID',
-    options: { client_id: single },
+    summary:
+      'clients:approve --client_id ID [--review_version N]   (default: the current version, printed)',
+    options: { client_id: single, review_version: single },
     run: async (app, values) => {
       const clientId = requiredString(values, 'client_id');
+      const version = await reviewVersionOf(app, clientId, values.review_version);
       return ClientResponseDto.from(
-        await app.get(AppReviewService).decide(clientId, 'approve', CLI_ACTOR),
+        await app.get(AppReviewService).decide(clientId, 'approve', CLI_ACTOR, version),
       );
     },
   },
   'clients:reject': {
-    summary: 'clients:reject --client_id ID --reason TEXT   (the owner sees the reason)',
-    options: { client_id: single, reason: single },
-    run: async (app, { client_id: clientId, ...values }) => {
-      const { reason } = await validateInput(RejectClientDto, values);
+    summary:
+      'clients:reject --client_id ID --reason TEXT [--review_version N]   (the owner sees the reason)',
+    options: { client_id: single, reason: single, review_version: single },
+    run: async (app, { client_id: clientId, review_version: given, ...values }) => {
       const id = requiredString({ client_id: clientId }, 'client_id');
+      const version = await reviewVersionOf(app, id, given);
+      const { reason } = await validateInput(RejectClientDto, {
+        ...values,
+        review_version: version,
+      });
       return ClientResponseDto.from(
-        await app.get(AppReviewService).decide(id, 'reject', CLI_ACTOR, reason),
+        await app.get(AppReviewService).decide(id, 'reject', CLI_ACTOR, version, reason),
       );
     },
   },
@@ -288,6 +296,21 @@ async function findUserByName(users: UsersService, values: Record<string, unknow
     throw new NotFoundException(`no user named ${username}`);
   }
   return user;
+}
+
+// The version an operator at the terminal decides on: the one given, else the current one (which
+// the printed client shows as review_version).
+async function reviewVersionOf(
+  app: INestApplicationContext,
+  clientId: string,
+  given: unknown,
+): Promise<number> {
+  if (given === undefined) {
+    return (await app.get(ClientsService).get(clientId)).reviewVersion;
+  }
+  const version =
+    typeof given === 'string' && /^[1-9][0-9]{0,9}$/.test(given) ? Number(given) : NaN;
+  return (await validateInput(ReviewClientDto, { review_version: version })).review_version;
 }
 
 function requiredString(values: Record<string, unknown>, name: string): string {

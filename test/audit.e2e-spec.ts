@@ -78,6 +78,7 @@ describe('audit trail', () => {
     await request(t.server)
       .post(`/admin/clients/${bobApp}/approve`)
       .auth(token.body.access_token, { type: 'bearer' })
+      .send({ review_version: 1 })
       .expect(200);
     const res = await auditEvents(t.server, { user_id: admin.id }).expect(200);
     expect(res.body).toEqual([

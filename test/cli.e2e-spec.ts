@@ -111,6 +111,7 @@ describe('operator CLI', () => {
       token_endpoint_auth_method: 'client_secret_basic',
       access_token_format: 'opaque',
       require_pkce: false,
+      review_version: 1,
       id_token_signed_response_alg: 'RS256',
       post_logout_redirect_uris: [],
       backchannel_logout_uri: null,
@@ -169,7 +170,31 @@ describe('operator CLI', () => {
 
       const approved = await runCli(['clients:approve', '--client_id', first], database.url);
       expect(approved.status).toBe(0);
-      expect(JSON.parse(approved.stdout)).toMatchObject({ client_id: first, status: 'approved' });
+      expect(JSON.parse(approved.stdout)).toMatchObject({
+        client_id: first,
+        status: 'approved',
+        review_version: 1,
+      });
+      expect(
+        await runCli(
+          ['clients:reject', '--client_id', second, '--reason', 'x', '--review_version', '2'],
+          database.url,
+        ),
+      ).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'client changed since review_version 2 (now 1): review it again\n',
+      });
+      expect(
+        await runCli(
+          ['clients:approve', '--client_id', second, '--review_version', '1.5'],
+          database.url,
+        ),
+      ).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'review_version: review_version must be an integer number\n',
+      });
       const rejected = await runCli(
         ['clients:reject', '--client_id', second, '--reason', 'Missing privacy policy'],
         database.url,

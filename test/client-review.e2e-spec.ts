@@ -209,7 +209,7 @@ describe('client review', () => {
           user_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
           client_id: app.id,
           ip: expect.stringMatching(IP),
-          details: null,
+          details: { review_version: '1' },
           created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         },
       ]);
@@ -228,12 +228,13 @@ describe('client review', () => {
       await request(t.server)
         .post(`/admin/clients/${app.id}/approve`)
         .set('Authorization', `Bearer ${token}`)
+        .send({ review_version: 1 })
         .expect(200);
       const res = await auditEvents(t.server, { type: 'client.approved' }).expect(200);
       expect(res.body[0]).toMatchObject({
         actor_type: 'user',
         actor_user_id: admin.id,
-        details: { via_client_id: console_.id },
+        details: { review_version: '1', via_client_id: console_.id },
       });
     });
   });
@@ -265,7 +266,7 @@ describe('client review', () => {
         'client.rejected',
         'client.created',
       ]);
-      expect(events.body[0].details).toEqual({ reason: 'No privacy policy' });
+      expect(events.body[0].details).toEqual({ review_version: '1', reason: 'No privacy policy' });
     });
 
     it('should refuse a missing, empty or overlong reason with 400 naming the field', async () => {

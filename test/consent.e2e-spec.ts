@@ -309,6 +309,68 @@ describe('consent', () => {
     });
   });
 
+  // RFC 8252 §8.6: a native app (public client, loopback redirect) is asked each time. Private-use
+  // schemes cannot be registered yet; consent-policy.spec.ts covers them.
+  describe('remembered consent and native apps', () => {
+    const approveTwice = async (fields: Record<string, unknown>, redirectUri: string) => {
+      const { body } = await createClient(t.server, {
+        redirect_uris: [redirectUri],
+        scope: 'profile',
+        ...fields,
+      }).expect(201);
+      const browser = new Browser(t.server);
+      await browser.signIn('alice', STRONG_PASSWORD);
+      const url = (params: Record<string, string> = {}) =>
+        authorizeUrl(body.client_id, { redirect_uri: redirectUri, ...params });
+      const first = await browser.get(url());
+      expect(first.headers.location).toMatch(/^\/consent\?request=/);
+      await browser.get(first.headers.location);
+      const approved = await decide(browser, first.headers.location.split('=')[1]);
+      expect(approved.status).toBe(303);
+      expect(approved.headers.location.startsWith(`${redirectUri}?code=`)).toBe(true);
+      return {
+        second: await browser.get(url()),
+        silent: await browser.get(url({ prompt: 'none', scope: 'openid profile' })),
+      };
+    };
+
+    it.each([
+      { redirectUri: 'http://127.0.0.1:8400/cb' },
+      { redirectUri: 'http://localhost:8400/cb' },
+    ])(
+      'should ask again and answer prompt=none with consent_required when a public client redirects to $redirectUri',
+      async ({ redirectUri }) => {
+        const { second, silent } = await approveTwice(
+          { token_endpoint_auth_method: 'none', scope: 'openid profile' },
+          redirectUri,
+        );
+        expect(second.status).toBe(303);
+        expect(second.headers.location).toMatch(/^\/consent\?request=[\w-]{22}$/);
+        expect(silent.status).toBe(303);
+        expect(silent.headers.location.startsWith(`${redirectUri}?error=consent_required&`)).toBe(
+          true,
+        );
+        expect(redirectParams(silent)).toMatchObject({ error: 'consent_required', state: 's-1' });
+      },
+    );
+
+    it.each([
+      {
+        kind: 'a public SPA with an https redirect',
+        fields: { token_endpoint_auth_method: 'none' },
+      },
+      { kind: 'a confidential client', fields: {} },
+    ])('should remember consent for $kind', async ({ fields }) => {
+      const { second } = await approveTwice(fields, 'https://spa.example.com/cb');
+      expect(second.status).toBe(303);
+      expect(redirectParams(second)).toEqual({
+        code: expect.any(String),
+        state: 's-1',
+        iss: ISSUER,
+      });
+    });
+  });
+
   it('should issue exactly one code when Approve is sent many times at once', async () => {
     const { browser, requestId } = await pendingConsent();
     const form = { csrf_token: browser.csrf, request: requestId, decision: 'approve' };

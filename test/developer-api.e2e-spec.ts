@@ -197,6 +197,7 @@ describe('developer API', () => {
         fields: ['redirect_uris'],
         previous_redirect_uris: [CALLBACK],
         redirect_uris: ['https://elsewhere.example.com/cb'],
+        review_version: '2',
         status: 'pending',
         via_client_id: toolId,
       });

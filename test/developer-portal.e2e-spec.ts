@@ -250,6 +250,7 @@ describe('developer portal', () => {
         fields: ['description', 'redirect_uris'],
         previous_redirect_uris: [CALLBACK],
         redirect_uris: [CALLBACK, 'https://app.example.com/other'],
+        review_version: '2',
       });
     });
 

@@ -17,6 +17,7 @@ import { User } from '../users/user.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { AuthorizationRequest, validateAuthorizationRequest } from './authorization-request';
 import { ConsentsService } from '../consents/consents.service';
+import { mayRememberConsent } from './consent-policy';
 import { addPending, findPending, PendingAuthorization, takePending } from './pending-requests';
 import { IdTokenHints } from './id-token-hints';
 import { OpenIdRequest, SignInContext } from './openid-request';
@@ -107,7 +108,7 @@ export class AuthorizationService {
     const consented =
       user !== null &&
       !request.openid?.prompt.includes('consent') &&
-      (await this.consentGiven(user, client, request.scope));
+      (await this.consentGiven(user, client, request.redirectUri, request.scope));
     if (request.openid?.prompt.includes('none')) {
       // OpenID Connect Core §3.1.2.6: never a page; the client learns what is missing.
       if (mustSignIn) {
@@ -157,7 +158,7 @@ export class AuthorizationService {
     if (
       found &&
       !found.pending.openid?.prompt.includes('consent') &&
-      (await this.consentGiven(user, found.client, found.pending.scope))
+      (await this.consentGiven(user, found.client, found.pending.redirectUri, found.pending.scope))
     ) {
       assertStillRegistered(found.client, found.pending);
       takePending(session, found.pending.id);
@@ -300,9 +301,21 @@ export class AuthorizationService {
   }
 
   // No consent page when the client is first-party (skip_consent) or the user already approved
-  // every requested scope for it.
-  private async consentGiven(user: User, client: Client, scope: string[]): Promise<boolean> {
-    return client.skipConsent || this.consents.covers(user.id, client.clientId, scope);
+  // every requested scope for it, unless it is a native app that must be asked every time
+  // (RFC 8252 §8.6). The decision is still stored; it is just not used for such requests.
+  private async consentGiven(
+    user: User,
+    client: Client,
+    redirectUri: string,
+    scope: string[],
+  ): Promise<boolean> {
+    if (client.skipConsent) {
+      return true;
+    }
+    return (
+      mayRememberConsent(client, redirectUri) &&
+      this.consents.covers(user.id, client.clientId, scope)
+    );
   }
 
   private async issueCode(

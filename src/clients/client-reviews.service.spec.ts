@@ -70,9 +70,9 @@ describe('ClientReviews', () => {
     return clientId;
   }
 
-  const decide = (clientId: string, decision: ReviewDecision, reason?: string) =>
+  const decide = (clientId: string, decision: ReviewDecision, reason?: string, version = 1) =>
     dataSource.transaction((manager) =>
-      reviews.review(manager, clientId, decision, CLI_ACTOR, reason),
+      reviews.review(manager, clientId, decision, CLI_ACTOR, version, reason),
     );
 
   it.each([
@@ -87,7 +87,30 @@ describe('ClientReviews', () => {
       const client = await decide(clientId, decision, reason ?? undefined);
       expect(client).toMatchObject({ clientId, status: to, rejectionReason: reason });
       const events = await dataSource.getRepository(AuditEvent).findBy({ clientId });
-      expect(events.map((event) => event.type)).toEqual([`client.${to}`]);
+      expect(events.map((event) => [event.type, event.details])).toEqual([
+        [`client.${to}`, reason ? { review_version: '1', reason } : { review_version: '1' }],
+      ]);
+    },
+  );
+
+  it.each([
+    { from: 'pending', decision: 'approve', version: 2 },
+    { from: 'pending', decision: 'reject', version: 2 },
+    { from: 'rejected', decision: 'approve', version: 0 },
+    { from: 'approved', decision: 'reject', version: 3 },
+  ] as const)(
+    'should refuse to $decision a $from client when the version reviewed ($version) is not the current one (1), changing nothing',
+    async ({ from, decision, version }) => {
+      const clientId = await clientIn(from);
+      await expect(decide(clientId, decision, 'why', version)).rejects.toEqual(
+        new ConflictException(
+          `client changed since review_version ${version} (now 1): review it again`,
+        ),
+      );
+      await expect(dataSource.getRepository(Client).findOneBy({ clientId })).resolves.toMatchObject(
+        { status: from, reviewVersion: 1 },
+      );
+      await expect(dataSource.getRepository(AuditEvent).countBy({ clientId })).resolves.toBe(0);
     },
   );
 

@@ -18,19 +18,21 @@ export class ClientReviews {
   constructor(private readonly audit: AuditService) {}
 
   // In the caller's transaction (see AppReviewService). The status moves with one conditional
-  // UPDATE, so of two concurrent decisions on one client only those that find it in a status
-  // they apply to take effect.
+  // UPDATE on the version reviewed, so of two concurrent decisions on one client only those that
+  // find it in a status they apply to take effect, and a decision never covers a change made
+  // after the operator looked (ClientsService.update increments the version in its UPDATE).
   async review(
     manager: EntityManager,
     clientId: string,
     decision: ReviewDecision,
     actor: Actor,
+    reviewVersion: number,
     reason?: string,
   ): Promise<Client> {
     const { from, to } = REVIEW[decision];
     const { affected } = await manager.update(
       Client,
-      { clientId, status: In([...from]) },
+      { clientId, status: In([...from]), reviewVersion },
       { status: to, rejectionReason: reason ?? null, updatedAt: new Date() },
     );
     const client = await manager.findOneBy(Client, { clientId });
@@ -38,14 +40,21 @@ export class ClientReviews {
       throw new NotFoundException('client not found');
     }
     if (!affected) {
-      throw new ConflictException(`client is already ${client.status}`);
+      throw new ConflictException(
+        client.reviewVersion === reviewVersion
+          ? `client is already ${client.status}`
+          : `client changed since review_version ${reviewVersion} (now ${client.reviewVersion}): review it again`,
+      );
     }
     await this.audit.record(
       manager,
       clientEvent(client, {
         type: decision === 'approve' ? 'client.approved' : 'client.rejected',
         actor,
-        details: reason === undefined ? undefined : { reason },
+        details: {
+          review_version: String(reviewVersion),
+          ...(reason !== undefined && { reason }),
+        },
       }),
     );
     return client;

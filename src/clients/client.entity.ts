@@ -105,6 +105,10 @@ export class Client {
   @Column({ type: 'varchar', length: 500, nullable: true })
   rejectionReason!: string | null;
 
+  // Incremented by every change to what operators review; a decision names the version it is on.
+  @Column({ type: 'int', default: 1 })
+  reviewVersion!: number;
+
   @Column({ type: 'datetime' })
   createdAt!: Date;
 

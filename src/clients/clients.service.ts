@@ -1,6 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AuditDetails } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
@@ -10,6 +12,7 @@ import { inTransaction } from '../database/transactions';
 import { Client, ClientStatus } from './client.entity';
 import { clientEvent, ClientEventRecord } from './client-events';
 import { clientRuleProblems, defaultGrantTypes } from './client-metadata';
+import { changedReviewedFields } from './reviewed-fields';
 import { CreateClientDto, ListClientsQueryDto, UpdateClientDto } from './dto/client.dto';
 
 export type IssuedClient = { client: Client; secret?: string };
@@ -66,6 +69,7 @@ export class ClientsService {
       clientUri: input.client_uri ?? null,
       description: input.description ?? null,
       rejectionReason: null,
+      reviewVersion: 1,
       createdAt: now,
       updatedAt: now,
     });
@@ -112,16 +116,19 @@ export class ClientsService {
     return client?.clientId === clientId ? client : null;
   }
 
-  // `resubmit`: the change goes back to operators for review (a developer's new redirect URIs).
+  // `needsReview`: a change to what operators review sends the client back to them (a developer's
+  // application while approval is required). Either way such a change is a new review version.
+  // One UPDATE writes the change, the version and the status, so a decision on the old version,
+  // however close in time, cannot cover the new one (see ClientReviews).
   async update(
     clientId: string,
     changes: UpdateClientDto,
     actor: Actor,
-    resubmit = false,
+    needsReview = false,
   ): Promise<Client> {
     const client = await this.get(clientId);
+    const before = { ...client };
     const wasPublic = client.isPublic;
-    const previousRedirectUris = client.redirectUris;
     this.clients.merge(client, {
       clientName: changes.client_name,
       redirectUris: changes.redirect_uris,
@@ -153,25 +160,31 @@ export class ClientsService {
       });
     }
     this.assertRulesHold(client);
-    if (resubmit) {
-      client.status = 'pending';
-      client.rejectionReason = null;
-    }
-    const fields = Object.entries(changes)
-      .filter(([, value]) => value !== undefined)
-      .map(([field]) => field)
-      .sort();
-    return this.saveRecorded(client, {
-      type: 'client.updated',
-      actor,
-      details: {
-        fields,
-        ...(changes.redirect_uris && {
-          previous_redirect_uris: previousRedirectUris,
-          redirect_uris: client.redirectUris,
+    const reviewed = changedReviewedFields(before, client).length > 0;
+    const resubmit = needsReview && reviewed;
+    return inTransaction(this.dataSource, async (manager) => {
+      const { affected } = await manager.update(
+        Client,
+        { clientId: client.clientId },
+        {
+          ...changedValues(before, client),
+          ...(reviewed && { reviewVersion: () => 'review_version + 1' }),
+          ...(resubmit && { status: 'pending', rejectionReason: null }),
+        },
+      );
+      const saved = affected ? await manager.findOneBy(Client, { clientId }) : null;
+      if (saved?.clientId !== clientId) {
+        throw new NotFoundException('client not found');
+      }
+      await this.audit.record(
+        manager,
+        clientEvent(saved, {
+          type: 'client.updated',
+          actor,
+          details: this.updateDetails(changes, before, saved),
         }),
-        ...(resubmit && { status: client.status }),
-      },
+      );
+      return saved;
     });
   }
 
@@ -214,6 +227,28 @@ export class ClientsService {
     });
   }
 
+  private updateDetails(
+    changes: UpdateClientDto,
+    before: Pick<Client, 'redirectUris' | 'reviewVersion' | 'status'>,
+    after: Client,
+  ): AuditDetails {
+    const fields = Object.entries(changes)
+      .filter(([, value]) => value !== undefined)
+      .map(([field]) => field)
+      .sort();
+    return {
+      fields,
+      ...(changes.redirect_uris && {
+        previous_redirect_uris: before.redirectUris,
+        redirect_uris: after.redirectUris,
+      }),
+      ...(after.status !== before.status && { status: after.status }),
+      ...(after.reviewVersion !== before.reviewVersion && {
+        review_version: String(after.reviewVersion),
+      }),
+    };
+  }
+
   private setNewSecret(client: Client): string {
     const secret = generateOpaqueSecret(32);
     client.secretHash = sha256Hex(secret);
@@ -226,4 +261,14 @@ export class ClientsService {
       throw new ValidationFailedException(problems);
     }
   }
+}
+
+// The columns an edit changed (only those are written, so a concurrent secret rotation or status
+// change is not overwritten with what was read before it).
+function changedValues(before: Partial<Client>, after: Client): QueryDeepPartialEntity<Client> {
+  return Object.fromEntries(
+    Object.entries(after).filter(
+      ([key, value]) => JSON.stringify(value) !== JSON.stringify(before[key as keyof Client]),
+    ),
+  );
 }

@@ -24,10 +24,18 @@ export class AppReviewService {
     clientId: string,
     decision: ReviewDecision,
     actor: Actor,
+    reviewVersion: number,
     reason?: string,
   ): Promise<Client> {
     return inTransaction(this.dataSource, async (manager) => {
-      const client = await this.reviews.review(manager, clientId, decision, actor, reason);
+      const client = await this.reviews.review(
+        manager,
+        clientId,
+        decision,
+        actor,
+        reviewVersion,
+        reason,
+      );
       if (decision === 'reject') {
         await this.revocation.revokeGrants(manager, { clientId: client.clientId });
         await this.consents.forget(manager, { clientId: client.clientId });

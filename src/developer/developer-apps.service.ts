@@ -139,17 +139,13 @@ export class DeveloperAppsService {
     const redirectUris = changes.redirect_uris;
     const origins = client.isPublic && redirectUris ? originsOf(redirectUris) : undefined;
     // Operators approved where this application sends people (and, for a browser app, where it
-    // may call from): new redirect URIs go back to them before they are used.
-    const resubmit =
-      this.requiresApproval &&
-      client.status !== 'pending' &&
-      redirectUris !== undefined &&
-      redirectUris.join('\n') !== client.redirectUris.join('\n');
+    // may call from): new redirect URIs go back to them before they are used, as a new review
+    // version (ClientsService.update stores the change, the version and the status in one UPDATE).
     return this.clients.update(
       clientId,
       { description: changes.description, redirect_uris: redirectUris, allowed_origins: origins },
       actor,
-      resubmit,
+      this.requiresApproval,
     );
   }
 

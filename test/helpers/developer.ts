@@ -39,8 +39,17 @@ export async function registerInPortal(
   return { res, clientId, secret };
 }
 
-export function review(server: App, clientId: string, decision: 'approve' | 'reject', body = {}) {
-  return request(server).post(`/admin/clients/${clientId}/${decision}`).set(adminAuth).send(body);
+// A decision names the version reviewed; without one, the version an application starts at.
+export function review(
+  server: App,
+  clientId: string,
+  decision: 'approve' | 'reject',
+  body: Record<string, unknown> = {},
+) {
+  return request(server)
+    .post(`/admin/clients/${clientId}/${decision}`)
+    .set(adminAuth)
+    .send({ review_version: 1, ...body });
 }
 
 export function auditEvents(server: App, query: Record<string, string> = {}) {

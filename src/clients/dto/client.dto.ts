@@ -5,10 +5,12 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   Length,
   MaxLength,
+  Min,
   ValidateBy,
   ValidationOptions,
 } from 'class-validator';
@@ -232,7 +234,16 @@ export class ListClientsQueryDto extends PaginationQueryDto {
   status?: ClientStatus;
 }
 
-export class RejectClientDto {
+// A decision names the version it was made on (the client's review_version when the operator
+// looked at it); a client changed since then must be reviewed again.
+export class ReviewClientDto {
+  @ApiProperty({ description: 'The review_version of the client as reviewed', minimum: 1 })
+  @Min(1)
+  @IsInt()
+  review_version!: number;
+}
+
+export class RejectClientDto extends ReviewClientDto {
   @ApiProperty({ description: 'Shown to the application owner', maxLength: 500 })
   @Length(1, 500)
   @IsString()
@@ -269,6 +280,8 @@ export class ClientResponseDto {
   @ApiProperty({ nullable: true }) client_uri!: string | null;
   @ApiProperty({ nullable: true }) description!: string | null;
   @ApiProperty({ nullable: true }) rejection_reason!: string | null;
+  @ApiProperty({ description: 'Incremented by every change operators review' })
+  review_version!: number;
   @ApiProperty() created_at!: string;
 
   static from(client: Client, secret?: string): ClientResponseDto {
@@ -296,6 +309,7 @@ export class ClientResponseDto {
       client_uri: client.clientUri,
       description: client.description,
       rejection_reason: client.rejectionReason,
+      review_version: client.reviewVersion,
       created_at: client.createdAt.toISOString(),
     };
   }
