@@ -113,6 +113,7 @@ describe('admin clients', () => {
         client_uri: null,
         description: null,
         rejection_reason: null,
+        review_version: 1,
         created_at: expect.stringMatching(ISO_DATE),
       });
     });
@@ -418,6 +419,8 @@ describe('admin clients', () => {
         client_name: 'Renamed',
         enabled: false,
         redirect_uris: ['https://new.example.com/cb'],
+        // A new name and redirect URI are a new version for review.
+        review_version: 2,
       });
     });
 
