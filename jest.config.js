@@ -30,7 +30,11 @@ const e2e = (engine) => ({
 module.exports = {
   testTimeout: 30000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/packages/*/src/**/*.spec.ts'],
+    },
     e2e('sqlite'),
     ...(process.env.TEST_MYSQL_URL ? [e2e('mysql')] : []),
     ...(process.env.TEST_GALERA_URLS
