@@ -4,6 +4,8 @@ export { BearerError } from './bearer-error';
 export type { BearerErrorCode } from './bearer-error';
 export { TokenCache } from './token-cache';
 export { JwtVerifier } from './jwt-verifier';
+export { IntrospectionVerifier } from './introspection-verifier';
+export type { IntrospectedClaims, IntrospectionVerifierOptions } from './introspection-verifier';
 export type { JwtVerifierOptions } from './jwt-verifier';
 export { MAX_INTROSPECTION_CACHE_TTL_SECONDS } from './options';
 export type { ResourceServerOptions } from './options';
