@@ -9,3 +9,6 @@ export type { IntrospectedClaims, IntrospectionVerifierOptions } from './introsp
 export type { JwtVerifierOptions } from './jwt-verifier';
 export { MAX_INTROSPECTION_CACHE_TTL_SECONDS } from './options';
 export type { ResourceServerOptions } from './options';
+export { Scopes, Public, TokenClaims } from './scopes.decorator';
+export { ResourceServerGuard, RESOURCE_SERVER_OPTIONS } from './resource-server.guard';
+export { ResourceServerModule } from './resource-server.module';
