@@ -1,5 +1,6 @@
 import { BearerError } from './bearer-error';
 import { TokenCache } from './token-cache';
+import { reach } from './unavailable-error';
 
 export type IntrospectionVerifierOptions = {
   introspectionEndpoint: string;
@@ -38,17 +39,19 @@ export class IntrospectionVerifier {
 
   private async introspect(token: string): Promise<IntrospectedClaims> {
     const credentials = `${encodeURIComponent(this.options.clientId)}:${encodeURIComponent(this.options.clientSecret)}`;
-    const response = await fetch(this.options.introspectionEndpoint, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      },
-      body: new URLSearchParams({ token }).toString(),
-      redirect: 'error',
-      signal: AbortSignal.timeout(5000),
-    });
+    const response = await reach('introspection', () =>
+      fetch(this.options.introspectionEndpoint, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: new URLSearchParams({ token }).toString(),
+        redirect: 'error',
+        signal: AbortSignal.timeout(5000),
+      }),
+    );
     if (!response.ok) {
       throw new Error(`introspection answered ${response.status}`);
     }

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, errors, type JWTPayload } from 'jose';
 import { BearerError } from './bearer-error';
+import { AuthorizationServerUnavailable } from './unavailable-error';
 
 export type JwtVerifierOptions = {
   jwksUri: string;
@@ -30,10 +31,11 @@ export class JwtVerifier {
       });
       return payload;
     } catch (error) {
-      if (error instanceof errors.JOSEError) {
-        throw new BearerError('invalid_token', describe(error));
+      // The key set could not be fetched: a timeout, or fetch's own failure (not a JOSE error).
+      if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
+        throw new AuthorizationServerUnavailable('JWKS unreachable', { cause: error });
       }
-      throw error;
+      throw new BearerError('invalid_token', describe(error));
     }
   }
 }

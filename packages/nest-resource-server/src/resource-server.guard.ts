@@ -12,8 +12,11 @@ import { IntrospectionVerifier } from './introspection-verifier';
 import { JwtVerifier } from './jwt-verifier';
 import { type ResourceServerOptions, MAX_INTROSPECTION_CACHE_TTL_SECONDS } from './options';
 import { PUBLIC_KEY, SCOPES_KEY } from './scopes.decorator';
+import { AuthorizationServerUnavailable, reach } from './unavailable-error';
 
 export const RESOURCE_SERVER_OPTIONS = Symbol('RESOURCE_SERVER_OPTIONS');
+// Seconds a client is told to wait when Portcullis could not be reached.
+const RETRY_AFTER_SECONDS = 5;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 type HttpRequest = {
@@ -44,6 +47,17 @@ export class ResourceServerGuard implements CanActivate {
       assertScopes(claims, this.reflector.getAllAndOverride<string[]>(SCOPES_KEY, targets) ?? []);
       return true;
     } catch (error) {
+      if (error instanceof AuthorizationServerUnavailable) {
+        http.getResponse<HttpResponse>().header('Retry-After', String(RETRY_AFTER_SECONDS));
+        throw new HttpException(
+          {
+            error: 'temporarily_unavailable',
+            error_description: 'the authorization server could not be reached',
+          },
+          503,
+          { cause: error },
+        );
+      }
       if (!(error instanceof BearerError)) {
         throw error;
       }
@@ -84,12 +98,14 @@ export class ResourceServerGuard implements CanActivate {
 
 async function discoverVerifiers(options: ResourceServerOptions): Promise<Verifiers> {
   const issuer = options.issuer.replace(/\/$/, '');
-  const response = await fetch(`${issuer}/.well-known/oauth-authorization-server`, {
-    redirect: 'error',
-    signal: AbortSignal.timeout(5000),
-  });
+  const response = await reach('metadata', () =>
+    fetch(`${issuer}/.well-known/oauth-authorization-server`, {
+      redirect: 'error',
+      signal: AbortSignal.timeout(5000),
+    }),
+  );
   if (!response.ok) {
-    throw new Error(`authorization server metadata answered ${response.status}`);
+    throw new AuthorizationServerUnavailable(`metadata answered ${response.status}`);
   }
   const metadata = (await response.json()) as { jwks_uri: string; introspection_endpoint?: string };
   const jwt = new JwtVerifier({
