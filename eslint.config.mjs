@@ -7,6 +7,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'packages/*/dist/**',
+      'examples/*/dist/**',
       'node_modules/**',
       'coverage/**',
       'data/**',

@@ -19,6 +19,10 @@ const common = {
   // The innermost node_modules/ of a path names its package (content-disposition is nested).
   transformIgnorePatterns: [`/node_modules/(?!.*/node_modules/)(?!(${ESM_PACKAGES.join('|')})/)`],
   testEnvironment: 'node',
+  // The workspace package from its sources (as tsconfig.json's paths), not a build in node_modules.
+  moduleNameMapper: {
+    '^@portcullis/nest-resource-server$': '<rootDir>/packages/nest-resource-server/src',
+  },
 };
 const e2e = (engine) => ({
   ...common,
@@ -30,7 +34,11 @@ const e2e = (engine) => ({
 module.exports = {
   testTimeout: 30000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/packages/*/src/**/*.spec.ts'],
+    },
     e2e('sqlite'),
     ...(process.env.TEST_MYSQL_URL ? [e2e('mysql')] : []),
     ...(process.env.TEST_GALERA_URLS

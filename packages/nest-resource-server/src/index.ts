@@ -1,0 +1,14 @@
+export { parseBearerHeader } from './bearer-request';
+export type { BearerParseResult } from './bearer-request';
+export { BearerError } from './bearer-error';
+export type { BearerErrorCode } from './bearer-error';
+export { TokenCache } from './token-cache';
+export { JwtVerifier } from './jwt-verifier';
+export { IntrospectionVerifier } from './introspection-verifier';
+export type { IntrospectedClaims, IntrospectionVerifierOptions } from './introspection-verifier';
+export type { JwtVerifierOptions } from './jwt-verifier';
+export { MAX_INTROSPECTION_CACHE_TTL_SECONDS } from './options';
+export type { ResourceServerOptions } from './options';
+export { Scopes, Public, TokenClaims } from './scopes.decorator';
+export { ResourceServerGuard, RESOURCE_SERVER_OPTIONS } from './resource-server.guard';
+export { ResourceServerModule } from './resource-server.module';
