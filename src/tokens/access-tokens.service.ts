@@ -15,6 +15,7 @@ import { AccessToken } from './access-token.entity';
 import { IssuedAccessToken } from './token-response';
 import { isJwtShaped, JwtAccessTokens } from './jwt-access-tokens';
 import { LiveTokenQuery, TokenKey } from './live-token-query';
+import { Sql } from '../database/sql';
 
 // `principal` is null for a client's own token (client_credentials), which has no user.
 // `clientScope`: what its client may request now (a scope removed from the client leaves its tokens).
@@ -49,6 +50,7 @@ export type IssuedIn = { familyId: string } | GrantsOf;
 export class AccessTokensService {
   private readonly ttlSeconds: number;
   private readonly liveTokens: LiveTokenQuery;
+  private readonly sql: Sql;
 
   constructor(
     @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
@@ -57,6 +59,7 @@ export class AccessTokensService {
   ) {
     this.ttlSeconds = config.get('ACCESS_TOKEN_TTL', { infer: true });
     this.liveTokens = new LiveTokenQuery(tokens.manager.connection);
+    this.sql = new Sql(tokens.manager.connection);
   }
 
   async issue(manager: EntityManager, grant: TokenGrant): Promise<IssuedAccessToken> {
@@ -84,19 +87,23 @@ export class AccessTokensService {
             manager,
           )
         : generateOpaqueSecret(32);
-    await manager.getRepository(AccessToken).insert({
-      id,
-      tokenHash: format === 'jwt' ? null : sha256Hex(token),
-      format,
-      clientId: grant.client.clientId,
-      userId: grant.userId,
-      scope,
-      resource: api?.identifier ?? null,
-      familyId: grant.familyId,
-      expiresAt,
-      revokedAt: null,
-      createdAt: now,
-    });
+    await this.sql.run(
+      manager,
+      `INSERT INTO access_tokens (id, token_hash, format, client_id, user_id, scope, resource,
+          family_id, expires_at, revoked_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
+      [
+        id,
+        format === 'jwt' ? null : sha256Hex(token),
+        format,
+        grant.client.clientId,
+        grant.userId,
+        scope,
+        api?.identifier ?? null,
+        grant.familyId,
+        expiresAt,
+        now,
+      ],
+    );
     return { token, expiresIn: ttlSeconds };
   }
 

@@ -5,11 +5,10 @@ import { ClientsService } from '../clients/clients.service';
 import { scopesStillAllowed } from '../common/scope';
 import { OAuthError } from '../common/oauth-error';
 import { Env } from '../config/env.validation';
-import { User } from '../users/user.entity';
 import { AccessTokensService } from './access-tokens.service';
-import { RefreshToken } from './refresh-token.entity';
+import { StoredRefreshToken } from './refresh-token.store';
 import { RefreshTokensService } from './refresh-tokens.service';
-import { TokenOwners } from './token-owners.service';
+import { isIssuedAfterInvalidation } from './token-rules';
 
 export type IntrospectionResponse =
   | { active: false }
@@ -41,7 +40,6 @@ export class IntrospectionService {
   constructor(
     private readonly accessTokens: AccessTokensService,
     private readonly refreshTokens: RefreshTokensService,
-    private readonly owners: TokenOwners,
     private readonly clients: ClientsService,
     config: ConfigService<Env, true>,
   ) {
@@ -89,9 +87,11 @@ export class IntrospectionService {
     return INACTIVE;
   }
 
-  // A live refresh token: its family's head, nothing revoked or expired, its client enabled and
-  // its user valid; with its user.
-  private async liveRefreshToken(token: string): Promise<{ row: RefreshToken; user: User } | null> {
+  // A live refresh token: its family's head, nothing revoked or expired, its user valid; with its
+  // user. (Whether its client is still usable is the caller's check.)
+  private async liveRefreshToken(
+    token: string,
+  ): Promise<{ row: StoredRefreshToken; user: { id: string; username: string } } | null> {
     const row = await this.refreshTokens.find(token);
     const family = row?.family;
     if (
@@ -105,8 +105,8 @@ export class IntrospectionService {
     ) {
       return null;
     }
-    const user = await this.owners.liveOwners(row);
-    return user ? { row, user } : null;
+    const user = row.owner;
+    return user && isIssuedAfterInvalidation(user, row.createdAt) ? { row, user } : null;
   }
 
   // `scopes`: the token's, less any its client no longer has.

@@ -1,26 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Client } from '../clients/client.entity';
 import { clientActor } from '../common/actor';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { resolveScope, scopesStillAllowed } from '../common/scope';
 import { Env } from '../config/env.validation';
-import { User } from '../users/user.entity';
 import { AccessGrant } from './access-tokens.service';
-import { RefreshToken } from './refresh-token.entity';
-import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokenFamilies } from './refresh-token-families.service';
-import {
-  FamilyHead,
-  isIdleExpired,
-  isIssuedAfterInvalidation,
-  Succession,
-  successionOf,
-} from './token-rules';
+import { RefreshTokenStore, StoredRefreshToken, TokenRow } from './refresh-token.store';
+import { isIdleExpired, isIssuedAfterInvalidation, successionOf } from './token-rules';
 
 export type RefreshRotation =
   // `resource`: the API the grant was issued for (null: the built-in API).
@@ -43,7 +34,7 @@ export class RefreshTokensService {
   private readonly idleSeconds: number;
 
   constructor(
-    @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
+    private readonly store: RefreshTokenStore,
     private readonly families: RefreshTokenFamilies,
     private readonly audit: AuditService,
     config: ConfigService<Env, true>,
@@ -67,15 +58,14 @@ export class RefreshTokensService {
       expiresAt: new Date(now.getTime() + this.ttlMs),
       createdAt: now,
     });
-    await manager.getRepository(RefreshTokenFamily).insert({
+    await this.store.insertFamily(manager, {
       id: grant.familyId,
       clientId: grant.client.clientId,
       userId: grant.userId,
       headTokenId: token.row.id,
-      revokedAt: null,
       createdAt: now,
     });
-    await manager.getRepository(RefreshToken).insert(token.row);
+    await this.store.insert(manager, token.row);
     return token.value;
   }
 
@@ -100,13 +90,9 @@ export class RefreshTokensService {
       return refused('the refresh token is invalid or expired');
     }
     // Reuse is judged before anything else the request asks, so no parameter can dodge it.
-    const succession = successionOf(
-      token,
-      family.headTokenId,
-      await this.headOf(manager, token, family),
-      now,
-      this.graceSeconds,
-    );
+    const head =
+      family.headTokenId === token.id ? null : await this.store.head(manager, family.headTokenId);
+    const succession = successionOf(token, family.headTokenId, head, now, this.graceSeconds);
     if (succession.kind === 'reuse') {
       await this.families.revokeFamily(manager, family.id);
       // Committed with the revocation: a replayed token is a sign the grant was stolen.
@@ -137,70 +123,34 @@ export class RefreshTokensService {
       parentId: token.id,
       createdAt: now,
     });
-    const { affected } = await manager
-      .getRepository(RefreshTokenFamily)
-      .update(
-        { id: family.id, headTokenId: succession.expectedHead, revokedAt: IsNull() },
-        { headTokenId: successor.row.id },
-      );
-    if (affected !== 1) {
+    if (
+      !(await this.store.moveHead(manager, family.id, succession.expectedHead, successor.row.id))
+    ) {
       return refused('the refresh token was used by a concurrent request');
     }
-    await this.retire(manager, token, succession, now);
-    await manager.getRepository(RefreshToken).insert(successor.row);
+    // A rotated token is marked with the time of its first rotation (the grace window starts
+    // there); a replaced successor is revoked.
+    if (succession.kind === 'rotate') {
+      await this.store.markRotated(manager, token.id, now);
+    } else {
+      await this.store.revoke(manager, succession.expectedHead, now);
+    }
+    await this.store.insert(manager, successor.row);
     return { outcome: 'rotated', refreshToken: successor.value, grant, resource: token.resource };
   }
 
-  // The stored token with its family and its user, live or not, read in one statement: read
-  // apart, a rotation committed in between would make a fresh family and a stale token look like
-  // reuse.
-  find(token: string, manager?: EntityManager): Promise<RefreshToken | null> {
-    const tokens = manager ? manager.getRepository(RefreshToken) : this.tokens;
-    return tokens
-      .createQueryBuilder('token')
-      .leftJoinAndSelect('token.family', 'family')
-      .leftJoinAndMapOne('token.owner', User, 'owner', 'owner.id = token.userId')
-      .where('token.tokenHash = :hash', { hash: sha256Hex(token) })
-      .getOne();
+  // The stored token with its family and its owner, live or not.
+  find(token: string, manager?: EntityManager): Promise<StoredRefreshToken | null> {
+    return this.store.findByHash(manager ?? null, sha256Hex(token));
   }
 
-  isIdleExpired(token: RefreshToken, now: Date): boolean {
+  isIdleExpired(token: TokenRow, now: Date): boolean {
     return isIdleExpired(token, now, this.idleSeconds);
-  }
-
-  // The family's head, read only when it is not the presented token (a retry or a reuse).
-  private async headOf(
-    manager: EntityManager,
-    token: RefreshToken,
-    family: RefreshTokenFamily,
-  ): Promise<FamilyHead | null> {
-    if (family.headTokenId === token.id) {
-      return null;
-    }
-    return manager
-      .getRepository(RefreshToken)
-      .findOne({ select: { id: true, parentId: true }, where: { id: family.headTokenId } });
-  }
-
-  // A rotated token is marked with the time of its first rotation (the grace window starts there);
-  // a replaced successor is revoked.
-  private async retire(
-    manager: EntityManager,
-    token: RefreshToken,
-    succession: Succession,
-    now: Date,
-  ): Promise<void> {
-    const tokens = manager.getRepository(RefreshToken);
-    if (succession.kind === 'rotate') {
-      await tokens.update({ id: token.id }, { rotatedAt: now });
-    } else if (succession.kind === 'replace') {
-      await tokens.update({ id: succession.expectedHead }, { revokedAt: now });
-    }
   }
 
   private newToken(
     fields: Pick<
-      RefreshToken,
+      TokenRow,
       | 'clientId'
       | 'userId'
       | 'familyId'
@@ -210,9 +160,9 @@ export class RefreshTokensService {
       | 'expiresAt'
       | 'createdAt'
     >,
-  ): { value: string; row: RefreshToken } {
+  ): { value: string; row: TokenRow } {
     const value = generateOpaqueSecret(32);
-    const row: RefreshToken = {
+    const row: TokenRow = {
       id: randomUUID(),
       tokenHash: sha256Hex(value),
       clientId: fields.clientId,

@@ -18,6 +18,7 @@ import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenFamily } from './refresh-token-family.entity';
 import { RefreshTokenFamilies } from './refresh-token-families.service';
 import { RefreshTokensService } from './refresh-tokens.service';
+import { RefreshTokenStore } from './refresh-token.store';
 import { ResourceTargets } from './resource-targets.service';
 import { TokenIssuer } from './token-issuer.service';
 import { TokenResponseExtensions } from './token-response-extensions';
@@ -63,6 +64,7 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
   providers: [
     AccessTokensService,
     RefreshTokensService,
+    RefreshTokenStore,
     RefreshTokenFamilies,
     TokenIssuer,
     TokenOwners,

@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { dateOf, dateOrNull, Row, Sql, textOrNull } from '../database/sql';
+import { RefreshToken } from './refresh-token.entity';
+import { FamilyHead, TokenOwner } from './token-rules';
+
+// A presented refresh token as rotation reads it: the token, its family (null when the family row
+// is gone) and the owner's state (null when the user is gone).
+export type TokenRow = Omit<RefreshToken, 'family' | 'owner'>;
+export type StoredRefreshToken = TokenRow & {
+  family: { id: string; headTokenId: string; revokedAt: Date | null } | null;
+  owner: (TokenOwner & { id: string; username: string }) | null;
+};
+
+const TOKEN_COLUMNS =
+  'id, token_hash, client_id, user_id, scope, resource, family_id, parent_id, rotated_at, ' +
+  'revoked_at, expires_at, created_at';
+
+// The SQL of the refresh-token aggregate: a family (one grant, whose head is its one live token)
+// and its tokens. Each method is one statement, in the caller's transaction.
+@Injectable()
+export class RefreshTokenStore {
+  private readonly sql: Sql;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.sql = new Sql(dataSource);
+  }
+
+  // The token with its family and its owner, read in one statement: read apart, a rotation
+  // committed in between would make a fresh family and a stale token look like reuse.
+  async findByHash(
+    manager: EntityManager | null,
+    tokenHash: string,
+  ): Promise<StoredRefreshToken | null> {
+    const row = await this.sql.row(
+      manager,
+      `SELECT t.id, t.token_hash, t.client_id, t.user_id, t.scope, t.resource, t.family_id,
+          t.parent_id, t.rotated_at, t.revoked_at, t.expires_at, t.created_at,
+          f.id AS f_id, f.head_token_id AS f_head_token_id, f.revoked_at AS f_revoked_at,
+          u.id AS u_id, u.username AS u_username, u.enabled AS u_enabled, u.tokens_invalid_before AS u_tokens_invalid_before
+        FROM refresh_tokens t
+        LEFT JOIN refresh_token_families f ON f.id = t.family_id
+        LEFT JOIN users u ON u.id = t.user_id
+        WHERE t.token_hash = ?`,
+      [tokenHash],
+    );
+    if (!row) {
+      return null;
+    }
+    return {
+      ...tokenOf(row),
+      family:
+        row.f_id === null
+          ? null
+          : {
+              id: String(row.f_id),
+              headTokenId: String(row.f_head_token_id),
+              revokedAt: dateOrNull(row.f_revoked_at),
+            },
+      owner:
+        row.u_id === null
+          ? null
+          : {
+              id: String(row.u_id),
+              username: String(row.u_username),
+              enabled: Boolean(row.u_enabled),
+              tokensInvalidBefore: dateOrNull(row.u_tokens_invalid_before),
+            },
+    };
+  }
+
+  // The family's head when it is not the presented token (a retry or a reuse).
+  async head(manager: EntityManager, headTokenId: string): Promise<FamilyHead | null> {
+    const row = await this.sql.row(
+      manager,
+      'SELECT id, parent_id FROM refresh_tokens WHERE id = ?',
+      [headTokenId],
+    );
+    return row && { id: String(row.id), parentId: textOrNull(row.parent_id) };
+  }
+
+  async insertFamily(
+    manager: EntityManager,
+    family: { id: string; clientId: string; userId: string; headTokenId: string; createdAt: Date },
+  ): Promise<void> {
+    await this.sql.run(
+      manager,
+      `INSERT INTO refresh_token_families (id, client_id, user_id, head_token_id, revoked_at,
+          created_at) VALUES (?, ?, ?, ?, NULL, ?)`,
+      [family.id, family.clientId, family.userId, family.headTokenId, family.createdAt],
+    );
+  }
+
+  async insert(manager: EntityManager, token: TokenRow): Promise<void> {
+    await this.sql.run(
+      manager,
+      `INSERT INTO refresh_tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        token.id,
+        token.tokenHash,
+        token.clientId,
+        token.userId,
+        token.scope,
+        token.resource,
+        token.familyId,
+        token.parentId,
+        token.rotatedAt,
+        token.revokedAt,
+        token.expiresAt,
+        token.createdAt,
+      ],
+    );
+  }
+
+  // The compare-and-set that decides a rotation: the head moves only from the expected token of
+  // a live family. Of any number of parallel attempts, one sees true.
+  async moveHead(
+    manager: EntityManager,
+    familyId: string,
+    expectedHead: string,
+    newHead: string,
+  ): Promise<boolean> {
+    const affected = await this.sql.run(
+      manager,
+      `UPDATE refresh_token_families SET head_token_id = ?
+        WHERE id = ? AND head_token_id = ? AND revoked_at IS NULL`,
+      [newHead, familyId, expectedHead],
+    );
+    return affected === 1;
+  }
+
+  // The time of a token's first rotation (the reuse grace window starts there).
+  async markRotated(manager: EntityManager, tokenId: string, now: Date): Promise<void> {
+    await this.sql.run(manager, 'UPDATE refresh_tokens SET rotated_at = ? WHERE id = ?', [
+      now,
+      tokenId,
+    ]);
+  }
+
+  async revoke(manager: EntityManager, tokenId: string, now: Date): Promise<void> {
+    await this.sql.run(manager, 'UPDATE refresh_tokens SET revoked_at = ? WHERE id = ?', [
+      now,
+      tokenId,
+    ]);
+  }
+}
+
+function tokenOf(row: Row): TokenRow {
+  return {
+    id: String(row.id),
+    tokenHash: String(row.token_hash),
+    clientId: String(row.client_id),
+    userId: String(row.user_id),
+    scope: String(row.scope),
+    resource: textOrNull(row.resource),
+    familyId: String(row.family_id),
+    parentId: textOrNull(row.parent_id),
+    rotatedAt: dateOrNull(row.rotated_at),
+    revokedAt: dateOrNull(row.revoked_at),
+    expiresAt: dateOf(row.expires_at),
+    createdAt: dateOf(row.created_at),
+  };
+}
