@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { GrantsOf } from '../common/grants';
 import { requestableScopes, scopeList } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { AuthorizationCode } from './authorization-code.entity';
+import { AuthorizationCodeStore, CodeOwner, StoredCode } from './authorization-code.store';
 import { SignInContext } from './openid-request';
 import { codeVerifierProblem } from './pkce';
 import { tokenRedirectUriProblem } from './redirect-uri';
@@ -27,9 +28,9 @@ export type CodeGrant = {
 // Whose grants: every user's of a client, or one user's. Never pass `userId: undefined`: leave it
 // out.
 export type CodeRedemption =
-  | { outcome: 'redeemed'; code: AuthorizationCode }
+  | { outcome: 'redeemed'; code: StoredCode }
   // Already used: the caller revokes what the first redemption produced (code.familyId).
-  | { outcome: 'reused'; code: AuthorizationCode }
+  | { outcome: 'reused'; code: StoredCode }
   | { outcome: 'invalid' };
 
 // What the token request presents along with the code (RFC 6749 §4.1.3, RFC 7636 §4.5).
@@ -46,6 +47,7 @@ export type RedeemedGrant = {
   resource: string | null;
   issuedAt: Date;
   signIn: SignInContext | null;
+  owner: CodeOwner | null;
 };
 
 export type CodeExchange =
@@ -62,6 +64,7 @@ export class AuthorizationCodesService {
 
   constructor(
     @InjectRepository(AuthorizationCode) private readonly codes: Repository<AuthorizationCode>,
+    private readonly store: AuthorizationCodeStore,
     config: ConfigService<Env, true>,
   ) {
     this.ttlMs = config.get('AUTH_CODE_TTL', { infer: true }) * 1000;
@@ -70,7 +73,7 @@ export class AuthorizationCodesService {
   async issue(grant: CodeGrant): Promise<string> {
     const code = generateOpaqueSecret(32);
     const now = new Date();
-    await this.codes.insert({
+    await this.store.insert({
       id: randomUUID(),
       codeHash: sha256Hex(code),
       clientId: grant.clientId,
@@ -126,6 +129,7 @@ export class AuthorizationCodesService {
         resource: row.resource,
         issuedAt: row.createdAt,
         signIn: row.authentication ? (JSON.parse(row.authentication) as SignInContext) : null,
+        owner: row.owner,
       },
     };
   }
@@ -133,15 +137,10 @@ export class AuthorizationCodesService {
   // One conditional UPDATE decides: of any number of concurrent redemptions exactly one sees an
   // affected row. Pass a transaction's manager so token inserts commit with it.
   async consume(code: string, manager?: EntityManager): Promise<CodeRedemption> {
-    const codes = manager ? manager.getRepository(AuthorizationCode) : this.codes;
     const codeHash = sha256Hex(code);
-    const now = new Date();
-    const { affected } = await codes.update(
-      { codeHash, consumedAt: IsNull(), expiresAt: MoreThan(now) },
-      { consumedAt: now },
-    );
-    const row = await codes.findOneBy({ codeHash });
-    if (affected === 1 && row) {
+    const consumed = await this.store.consume(manager ?? null, codeHash, new Date());
+    const row = await this.store.findByHash(manager ?? null, codeHash);
+    if (consumed && row) {
       return { outcome: 'redeemed', code: row };
     }
     return row?.consumedAt ? { outcome: 'reused', code: row } : { outcome: 'invalid' };

@@ -10,6 +10,7 @@ import { PagesModule } from '../pages/pages.module';
 import { UsersModule } from '../users/users.module';
 import { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
+import { AuthorizationCodeStore } from './authorization-code.store';
 import { AuthorizationService } from './authorization.service';
 import { AuthorizeController } from './authorize.controller';
 import { IdTokenHints } from './id-token-hints';
@@ -42,6 +43,7 @@ const HOSTED_ROUTES = [
   controllers: [AuthorizeController, LoginController, ConsentController],
   providers: [
     AuthorizationCodesService,
+    AuthorizationCodeStore,
     AuthorizationService,
     LocalStrategy,
     LoginPage,

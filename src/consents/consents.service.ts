@@ -1,3 +1,4 @@
+import { PreparedFind } from '../database/prepared-select';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -13,14 +14,18 @@ import { Consent } from './consent.entity';
 // when every scope it asks for was approved; a new scope asks again.
 @Injectable()
 export class ConsentsService {
+  private readonly byUserAndClient: PreparedFind<Consent, 'userId' | 'clientId'>;
+
   constructor(
     @InjectRepository(Consent) private readonly consents: Repository<Consent>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.byUserAndClient = new PreparedFind(dataSource, Consent, ['userId', 'clientId']);
+  }
 
   async covers(userId: string, clientId: string, scopes: string[]): Promise<boolean> {
-    const consent = await this.consents.findOneBy({ userId, clientId });
+    const consent = await this.byUserAndClient.one({ userId, clientId });
     const granted = new Set(consent?.scope.split(' ') ?? []);
     return consent !== null && scopes.every((scope) => granted.has(scope));
   }

@@ -1,3 +1,4 @@
+import { PreparedFind } from '../database/prepared-select';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
@@ -68,6 +69,7 @@ export class SessionConflict extends PageError {
 export class SessionService {
   private readonly logger = new Logger('Sessions');
   private readonly secret: string;
+  private readonly byIdHash: PreparedFind<Session, 'idHash'>;
   private readonly endListeners: SessionEndListener[] = [];
 
   constructor(
@@ -77,13 +79,14 @@ export class SessionService {
     config: ConfigService<Env, true>,
   ) {
     this.secret = config.get('SESSION_SECRET', { infer: true });
+    this.byIdHash = new PreparedFind(dataSource, Session, ['idHash']);
   }
 
   async load(id: string | undefined): Promise<BrowserSession | null> {
     if (!id || id.length > 64) {
       return null;
     }
-    const row = await this.sessions.findOneBy({ idHash: this.hashId(id) });
+    const row = await this.byIdHash.one({ idHash: this.hashId(id) });
     if (!row || row.expiresAt <= new Date()) {
       return null;
     }

@@ -22,7 +22,6 @@ import { RefreshTokenStore } from './refresh-token.store';
 import { ResourceTargets } from './resource-targets.service';
 import { TokenIssuer } from './token-issuer.service';
 import { TokenResponseExtensions } from './token-response-extensions';
-import { TokenOwners } from './token-owners.service';
 import { TokensController } from './tokens.controller';
 import { IntrospectionController } from './introspection.controller';
 import { MetadataController } from './metadata.controller';
@@ -67,7 +66,6 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
     RefreshTokenStore,
     RefreshTokenFamilies,
     TokenIssuer,
-    TokenOwners,
     TokensService,
     TokenRateLimits,
     RevocationService,

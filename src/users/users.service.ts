@@ -1,3 +1,4 @@
+import { PreparedFind } from '../database/prepared-select';
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -21,7 +22,13 @@ export class UsersService {
   private readonly logger = new Logger('Users');
   private readonly disabledListeners: ((userId: string) => Promise<void>)[] = [];
 
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  private readonly byId: PreparedFind<User, 'id'>;
+  private readonly enabledById: PreparedFind<User, 'id' | 'enabled'>;
+
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {
+    this.byId = new PreparedFind(users.manager.connection, User, ['id']);
+    this.enabledById = new PreparedFind(users.manager.connection, User, ['id', 'enabled']);
+  }
 
   // Told after an account is disabled (OpenID Connect tells the clients it was signed into). A
   // listener's failure is logged, never the operator's.
@@ -66,11 +73,11 @@ export class UsersService {
 
   // Inside a transaction, pass its manager (a second pooled connection could exhaust the pool).
   findById(id: string, manager?: EntityManager): Promise<User | null> {
-    return (manager?.getRepository(User) ?? this.users).findOneBy({ id });
+    return this.byId.one({ id }, manager);
   }
 
   findEnabledById(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id, enabled: true });
+    return this.enabledById.one({ id, enabled: true });
   }
 
   // Exact match in code too: MySQL's binary collation ignores trailing spaces (PAD SPACE).

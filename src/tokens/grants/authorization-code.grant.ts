@@ -10,7 +10,7 @@ import { TokenRequestDto } from '../dto/token-request.dto';
 import { RefreshTokenFamilies } from '../refresh-token-families.service';
 import { TokenIssuer } from '../token-issuer.service';
 import { TokenResponse } from '../token-response';
-import { TokenOwners } from '../token-owners.service';
+import { isIssuedAfterInvalidation } from '../token-rules';
 import { ResourceTargets } from '../resource-targets.service';
 
 // RFC 6749 §4.1.3-4.1.4 with PKCE (RFC 7636 §4.5-4.6). Redeeming the code and inserting the tokens
@@ -21,7 +21,6 @@ export class AuthorizationCodeGrant {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly codes: AuthorizationCodesService,
-    private readonly owners: TokenOwners,
     private readonly families: RefreshTokenFamilies,
     private readonly issuer: TokenIssuer,
     private readonly targets: ResourceTargets,
@@ -43,13 +42,13 @@ export class AuthorizationCodeGrant {
       if (exchange.outcome === 'refused') {
         return new OAuthError('invalid_grant', exchange.reason);
       }
-      const { userId, scope, familyId, issuedAt, signIn, resource } = exchange.grant;
+      const { userId, scope, familyId, issuedAt, signIn, resource, owner } = exchange.grant;
       // RFC 8707 §2.2: the token request may name only the API of the authorization request.
       if (requestedApi !== undefined && (requestedApi?.identifier ?? null) !== resource) {
         return new OAuthError('invalid_target', 'resource is not the API of this authorization');
       }
       // A user disabled since the code was issued (even if enabled again) gets no tokens.
-      if (!(await this.owners.liveUser(userId, issuedAt, manager))) {
+      if (!owner || !isIssuedAfterInvalidation(owner, issuedAt)) {
         return new OAuthError('invalid_grant', 'the authorization code is invalid or expired');
       }
       const api = await this.targets.ofGrant(resource);
