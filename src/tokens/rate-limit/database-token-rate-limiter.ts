@@ -37,24 +37,22 @@ export class DatabaseTokenRateLimiter implements TokenRateLimiter {
     return Number(rows[0].count);
   }
 
-  // MySQL has no RETURNING: LAST_INSERT_ID(expr) records the new count for this connection, read
-  // back on the same connection. MySQL assigns left to right, so count is computed before
-  // window_start moves.
+  // MySQL has no RETURNING: LAST_INSERT_ID(expr) sets the statement's insert id (in its OK
+  // packet) to the new count, so one round trip both counts and tells. MySQL assigns left to
+  // right, so count is computed before window_start moves.
   private async incrementOnMysql(clientId: string, windowStart: number): Promise<number> {
     const runner = this.dataSource.createQueryRunner();
     try {
-      await runner.query(
+      const result = (await runner.query(
         `INSERT INTO token_rate_limits (client_id, window_start, count)
          VALUES (?, ?, LAST_INSERT_ID(1))
          ON DUPLICATE KEY UPDATE
            count = LAST_INSERT_ID(IF(window_start = VALUES(window_start), count + 1, 1)),
            window_start = VALUES(window_start)`,
         [clientId, windowStart],
-      );
-      const rows = (await runner.query('SELECT LAST_INSERT_ID() AS count')) as {
-        count: string | number;
-      }[];
-      return Number(rows[0].count);
+        true,
+      )) as { raw: { insertId: number | string } };
+      return Number(result.raw.insertId);
     } finally {
       await runner.release();
     }
