@@ -8,6 +8,7 @@ import { Apis1795939800000 } from './1795939800000-Apis';
 import { ClientKeys1795939900000 } from './1795939900000-ClientKeys';
 import { TokenRateLimits1796026300000 } from './1796026300000-TokenRateLimits';
 import { ClientReviewVersion1796026400000 } from './1796026400000-ClientReviewVersion';
+import { FamilyRotation1796112700000 } from './1796112700000-FamilyRotation';
 
 // Listed explicitly (not globbed) so the same list loads under ts-jest, ts-node and compiled JS.
 // Append new migrations; never edit or reorder one that has been merged.
@@ -22,4 +23,5 @@ export const migrations = [
   ClientKeys1795939900000,
   TokenRateLimits1796026300000,
   ClientReviewVersion1796026400000,
+  FamilyRotation1796112700000,
 ];

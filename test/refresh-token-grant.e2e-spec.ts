@@ -39,7 +39,7 @@ describe('token endpoint: refresh_token grant', () => {
   // Moves the first rotation of every token of the family back in time, past the grace window.
   const agePastGrace = () =>
     t.dataSource.query(
-      `UPDATE refresh_tokens SET rotated_at = '2000-01-01 00:00:00.000' WHERE rotated_at IS NOT NULL`,
+      `UPDATE refresh_token_families SET rotated_at = '2000-01-01 00:00:00.000' WHERE rotated_at IS NOT NULL`,
     );
   const liveTokenCount = async (familyOf: string) => {
     const rows: { n: number | string }[] = await t.dataSource.query(
@@ -304,12 +304,16 @@ describe('token endpoint: refresh_token grant with an idle expiry (REFRESH_TOKEN
     return (await exchangeCode(t.server, client, issued).expect(200)).body as Tokens;
   };
   // Moves a token's issue (and its rotation, if any) an hour and a second back.
-  const idle = (token: string) =>
-    t.dataSource.query(
-      `UPDATE refresh_tokens SET created_at = '2000-01-01 00:00:00.000',
-         rotated_at = CASE WHEN rotated_at IS NULL THEN NULL ELSE '2000-01-01 00:00:00.000' END
+  const idle = async (token: string) => {
+    await t.dataSource.query(
+      `UPDATE refresh_tokens SET created_at = '2000-01-01 00:00:00.000'
        WHERE token_hash = '${hashOf(token)}'`,
     );
+    await t.dataSource.query(
+      `UPDATE refresh_token_families SET rotated_at = '2000-01-01 00:00:00.000'
+       WHERE previous_token_id = (SELECT id FROM refresh_tokens WHERE token_hash = '${hashOf(token)}')`,
+    );
+  };
   const introspect = (token: string) =>
     clientPost(t.server, '/oauth/introspect', client, { token });
 

@@ -45,7 +45,7 @@ describe('statements per operation', () => {
     return statements;
   };
 
-  it('refresh: the client; the token with its family and owner, the head moved, the old token marked, the new tokens inserted, in one transaction', async () => {
+  it('refresh: the client; the token with its family and owner, the rotation (one compare-and-set), the new tokens, in one transaction', async () => {
     const trusted = await registerTrustedClient(t.server, { scope: 'profile email' });
     let { refresh_token } = await passwordTokens(t.server, trusted);
     const rotate = async () => {
@@ -58,7 +58,6 @@ describe('statements per operation', () => {
       'BEGIN',
       'SELECT refresh_tokens',
       'UPDATE refresh_token_families',
-      'UPDATE refresh_tokens',
       'INSERT refresh_tokens',
       'INSERT access_tokens',
       'COMMIT',

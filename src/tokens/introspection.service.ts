@@ -101,7 +101,7 @@ export class IntrospectionService {
       family.headTokenId !== row.id ||
       row.revokedAt !== null ||
       row.expiresAt <= new Date() ||
-      this.refreshTokens.isIdleExpired(row, new Date())
+      this.refreshTokens.isIdleExpired(row, family, new Date())
     ) {
       return null;
     }

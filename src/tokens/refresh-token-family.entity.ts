@@ -16,6 +16,14 @@ export class RefreshTokenFamily {
   @Column({ type: 'varchar', length: 36 })
   headTokenId!: string;
 
+  // The token the head was rotated from (the one a retry presents again), and when it was first
+  // rotated (the reuse grace window starts there). Null until the first rotation.
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  previousTokenId!: string | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  rotatedAt!: Date | null;
+
   @Column({ type: 'datetime', nullable: true })
   revokedAt!: Date | null;
 

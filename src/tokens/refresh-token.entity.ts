@@ -38,9 +38,6 @@ export class RefreshToken {
   parentId!: string | null;
 
   @Column({ type: 'datetime', nullable: true })
-  rotatedAt!: Date | null;
-
-  @Column({ type: 'datetime', nullable: true })
   revokedAt!: Date | null;
 
   // Absolute end of the family (REFRESH_TOKEN_TTL after the first token), copied on rotation.

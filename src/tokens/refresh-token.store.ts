@@ -3,22 +3,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { dateOf, dateOrNull, Row, Sql, textOrNull } from '../database/sql';
 import { RefreshToken } from './refresh-token.entity';
-import { FamilyHead, TokenOwner } from './token-rules';
+import { FamilyState, TokenOwner } from './token-rules';
 
 // A presented refresh token as rotation reads it: the token, its family (null when the family row
 // is gone) and the owner's state (null when the user is gone).
 export type TokenRow = Omit<RefreshToken, 'family' | 'owner'>;
 export type StoredRefreshToken = TokenRow & {
-  family: { id: string; headTokenId: string; revokedAt: Date | null } | null;
+  family: (FamilyState & { id: string; revokedAt: Date | null }) | null;
   owner: (TokenOwner & { id: string; username: string }) | null;
 };
 
-const TOKEN_COLUMNS =
-  'id, token_hash, client_id, user_id, scope, resource, family_id, parent_id, rotated_at, ' +
-  'revoked_at, expires_at, created_at';
-
 // The SQL of the refresh-token aggregate: a family (one grant, whose head is its one live token)
-// and its tokens. Each method is one statement, in the caller's transaction.
+// and its tokens. Each method is one statement, in the caller's transaction. A token row is
+// written once; a rotation changes only its family's row.
 @Injectable()
 export class RefreshTokenStore {
   private readonly sql: Sql;
@@ -36,8 +33,10 @@ export class RefreshTokenStore {
     const row = await this.sql.row(
       manager,
       `SELECT t.id, t.token_hash, t.client_id, t.user_id, t.scope, t.resource, t.family_id,
-          t.parent_id, t.rotated_at, t.revoked_at, t.expires_at, t.created_at,
-          f.id AS f_id, f.head_token_id AS f_head_token_id, f.revoked_at AS f_revoked_at,
+          t.parent_id, t.revoked_at, t.expires_at, t.created_at,
+          f.id AS f_id, f.head_token_id AS f_head_token_id,
+          f.previous_token_id AS f_previous_token_id, f.rotated_at AS f_rotated_at,
+          f.revoked_at AS f_revoked_at,
           u.id AS u_id, u.username AS u_username, u.enabled AS u_enabled, u.tokens_invalid_before AS u_tokens_invalid_before
         FROM refresh_tokens t
         LEFT JOIN refresh_token_families f ON f.id = t.family_id
@@ -56,6 +55,8 @@ export class RefreshTokenStore {
           : {
               id: String(row.f_id),
               headTokenId: String(row.f_head_token_id),
+              previousTokenId: textOrNull(row.f_previous_token_id),
+              rotatedAt: dateOrNull(row.f_rotated_at),
               revokedAt: dateOrNull(row.f_revoked_at),
             },
       owner:
@@ -70,24 +71,15 @@ export class RefreshTokenStore {
     };
   }
 
-  // The family's head when it is not the presented token (a retry or a reuse).
-  async head(manager: EntityManager, headTokenId: string): Promise<FamilyHead | null> {
-    const row = await this.sql.row(
-      manager,
-      'SELECT id, parent_id FROM refresh_tokens WHERE id = ?',
-      [headTokenId],
-    );
-    return row && { id: String(row.id), parentId: textOrNull(row.parent_id) };
-  }
-
   async insertFamily(
     manager: EntityManager,
     family: { id: string; clientId: string; userId: string; headTokenId: string; createdAt: Date },
   ): Promise<void> {
     await this.sql.run(
       manager,
-      `INSERT INTO refresh_token_families (id, client_id, user_id, head_token_id, revoked_at,
-          created_at) VALUES (?, ?, ?, ?, NULL, ?)`,
+      `INSERT INTO refresh_token_families (id, client_id, user_id, head_token_id,
+          previous_token_id, rotated_at, revoked_at, created_at)
+        VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?)`,
       [family.id, family.clientId, family.userId, family.headTokenId, family.createdAt],
     );
   }
@@ -95,7 +87,8 @@ export class RefreshTokenStore {
   async insert(manager: EntityManager, token: TokenRow): Promise<void> {
     await this.sql.run(
       manager,
-      `INSERT INTO refresh_tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO refresh_tokens (id, token_hash, client_id, user_id, scope, resource, family_id,
+          parent_id, revoked_at, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         token.id,
         token.tokenHash,
@@ -105,7 +98,6 @@ export class RefreshTokenStore {
         token.resource,
         token.familyId,
         token.parentId,
-        token.rotatedAt,
         token.revokedAt,
         token.expiresAt,
         token.createdAt,
@@ -113,29 +105,40 @@ export class RefreshTokenStore {
     );
   }
 
-  // The compare-and-set that decides a rotation: the head moves only from the expected token of
-  // a live family. Of any number of parallel attempts, one sees true.
-  async moveHead(
+  // The compare-and-set that decides a rotation, and records it: the head moves from the
+  // presented token to its successor only in a live family whose head the presented token still
+  // is. Of any number of parallel attempts, one sees true.
+  async rotate(
+    manager: EntityManager,
+    familyId: string,
+    from: string,
+    to: string,
+    now: Date,
+  ): Promise<boolean> {
+    const affected = await this.sql.run(
+      manager,
+      `UPDATE refresh_token_families SET head_token_id = ?, previous_token_id = ?, rotated_at = ?
+        WHERE id = ? AND head_token_id = ? AND revoked_at IS NULL`,
+      [to, from, now, familyId, from],
+    );
+    return affected === 1;
+  }
+
+  // A retry of the previous token: the head moves from its unused successor to a new one; the
+  // previous token and its rotation time stay.
+  async replaceHead(
     manager: EntityManager,
     familyId: string,
     expectedHead: string,
-    newHead: string,
+    to: string,
   ): Promise<boolean> {
     const affected = await this.sql.run(
       manager,
       `UPDATE refresh_token_families SET head_token_id = ?
         WHERE id = ? AND head_token_id = ? AND revoked_at IS NULL`,
-      [newHead, familyId, expectedHead],
+      [to, familyId, expectedHead],
     );
     return affected === 1;
-  }
-
-  // The time of a token's first rotation (the reuse grace window starts there).
-  async markRotated(manager: EntityManager, tokenId: string, now: Date): Promise<void> {
-    await this.sql.run(manager, 'UPDATE refresh_tokens SET rotated_at = ? WHERE id = ?', [
-      now,
-      tokenId,
-    ]);
   }
 
   async revoke(manager: EntityManager, tokenId: string, now: Date): Promise<void> {
@@ -156,7 +159,6 @@ function tokenOf(row: Row): TokenRow {
     resource: textOrNull(row.resource),
     familyId: String(row.family_id),
     parentId: textOrNull(row.parent_id),
-    rotatedAt: dateOrNull(row.rotated_at),
     revokedAt: dateOrNull(row.revoked_at),
     expiresAt: dateOf(row.expires_at),
     createdAt: dateOf(row.created_at),

@@ -11,7 +11,13 @@ import { Env } from '../config/env.validation';
 import { AccessGrant } from './access-tokens.service';
 import { RefreshTokenFamilies } from './refresh-token-families.service';
 import { RefreshTokenStore, StoredRefreshToken, TokenRow } from './refresh-token.store';
-import { isIdleExpired, isIssuedAfterInvalidation, successionOf } from './token-rules';
+import {
+  FamilyState,
+  isIdleExpired,
+  isIssuedAfterInvalidation,
+  lastUsedAt,
+  successionOf,
+} from './token-rules';
 
 export type RefreshRotation =
   // `resource`: the API the grant was issued for (null: the built-in API).
@@ -90,9 +96,7 @@ export class RefreshTokensService {
       return refused('the refresh token is invalid or expired');
     }
     // Reuse is judged before anything else the request asks, so no parameter can dodge it.
-    const head =
-      family.headTokenId === token.id ? null : await this.store.head(manager, family.headTokenId);
-    const succession = successionOf(token, family.headTokenId, head, now, this.graceSeconds);
+    const succession = successionOf(token, family, now, this.graceSeconds);
     if (succession.kind === 'reuse') {
       await this.families.revokeFamily(manager, family.id);
       // Committed with the revocation: a replayed token is a sign the grant was stolen.
@@ -106,7 +110,7 @@ export class RefreshTokensService {
       return refused('the refresh token was already used; its grant has been revoked');
     }
     // After the reuse check: a replayed old token still revokes its grant, however long unused.
-    if (this.isIdleExpired(token, now)) {
+    if (this.isIdleExpired(token, family, now)) {
       return refused('the refresh token is invalid or expired');
     }
     // RFC 6749 §6: never wider than the grant, nor than what the client may still request.
@@ -123,16 +127,20 @@ export class RefreshTokensService {
       parentId: token.id,
       createdAt: now,
     });
-    if (
-      !(await this.store.moveHead(manager, family.id, succession.expectedHead, successor.row.id))
-    ) {
+    const moved =
+      succession.kind === 'rotate'
+        ? await this.store.rotate(manager, family.id, token.id, successor.row.id, now)
+        : await this.store.replaceHead(
+            manager,
+            family.id,
+            succession.expectedHead,
+            successor.row.id,
+          );
+    if (!moved) {
       return refused('the refresh token was used by a concurrent request');
     }
-    // A rotated token is marked with the time of its first rotation (the grace window starts
-    // there); a replaced successor is revoked.
-    if (succession.kind === 'rotate') {
-      await this.store.markRotated(manager, token.id, now);
-    } else {
+    if (succession.kind === 'replace') {
+      // The successor the lost response carried is never used: it is revoked.
       await this.store.revoke(manager, succession.expectedHead, now);
     }
     await this.store.insert(manager, successor.row);
@@ -144,8 +152,8 @@ export class RefreshTokensService {
     return this.store.findByHash(manager ?? null, sha256Hex(token));
   }
 
-  isIdleExpired(token: TokenRow, now: Date): boolean {
-    return isIdleExpired(token, now, this.idleSeconds);
+  isIdleExpired(token: TokenRow, family: FamilyState, now: Date): boolean {
+    return isIdleExpired(lastUsedAt(token, family), now, this.idleSeconds);
   }
 
   private newToken(
@@ -173,7 +181,6 @@ export class RefreshTokensService {
       parentId: fields.parentId,
       expiresAt: fields.expiresAt,
       createdAt: fields.createdAt,
-      rotatedAt: null,
       revokedAt: null,
     };
     return { value, row };

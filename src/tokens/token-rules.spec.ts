@@ -2,6 +2,7 @@ import {
   isIdleExpired,
   isIssuedAfterInvalidation,
   isWithinReuseGrace,
+  lastUsedAt,
   successionOf,
 } from './token-rules';
 
@@ -50,7 +51,7 @@ describe('isWithinReuseGrace', () => {
   });
 });
 
-describe('isIdleExpired', () => {
+describe('isIdleExpired and lastUsedAt', () => {
   const createdAt = at('2026-01-01T00:00:00.000Z');
   it.each([
     { now: '2026-01-02T00:00:00.000Z', rotated: null, idle: 0, expected: false },
@@ -72,72 +73,80 @@ describe('isIdleExpired', () => {
   ])(
     'should return $expected at $now (rotated $rotated) with an idle TTL of $idle s',
     ({ now, rotated, idle, expected }) => {
-      const token = { createdAt, rotatedAt: rotated === null ? null : at(rotated) };
-      expect(isIdleExpired(token, at(now), idle)).toBe(expected);
+      const family = {
+        headTokenId: rotated === null ? 't1' : 't2',
+        previousTokenId: rotated === null ? null : 't1',
+        rotatedAt: rotated === null ? null : at(rotated),
+      };
+      const lastUsed = lastUsedAt({ id: 't1', createdAt }, family);
+      expect(isIdleExpired(lastUsed, at(now), idle)).toBe(expected);
     },
   );
+
+  it('should take the issue time of a token that is not the one the head was rotated from', () => {
+    const family = {
+      headTokenId: 't3',
+      previousTokenId: 't2',
+      rotatedAt: at('2026-01-05T00:00:00.000Z'),
+    };
+    expect(lastUsedAt({ id: 't1', createdAt }, family)).toEqual(createdAt);
+  });
 });
 
 describe('successionOf', () => {
   const now = at('2026-01-01T00:00:05.000Z');
   const rotatedAt = at('2026-01-01T00:00:00.000Z');
-  const token = (fields: { rotatedAt?: Date | null; revokedAt?: Date | null } = {}) => ({
-    id: 't1',
-    rotatedAt: fields.rotatedAt ?? null,
-    revokedAt: fields.revokedAt ?? null,
+  const token = (revokedAt: Date | null = null) => ({ id: 't1', revokedAt });
+  // t1 rotated to t2 at `rotatedAt` (or at `when`).
+  const rotatedTo = (head: string, when: Date = rotatedAt) => ({
+    headTokenId: head,
+    previousTokenId: 't1',
+    rotatedAt: when,
   });
-  const successor = { id: 't2', parentId: 't1' };
   it.each([
     {
       name: 'the head is rotated',
       presented: token(),
-      headId: 't1',
-      head: null,
+      family: { headTokenId: 't1', previousTokenId: null, rotatedAt: null },
       expected: { kind: 'rotate', expectedHead: 't1' },
     },
     {
       name: 'a retry within the grace replaces the unused successor',
-      presented: token({ rotatedAt }),
-      headId: 't2',
-      head: successor,
+      presented: token(),
+      family: rotatedTo('t2'),
       expected: { kind: 'replace', expectedHead: 't2' },
     },
     {
+      name: 'a second retry within the grace replaces the replacement',
+      presented: token(),
+      family: rotatedTo('t2b'),
+      expected: { kind: 'replace', expectedHead: 't2b' },
+    },
+    {
       name: 'a retry after the grace is reuse',
-      presented: token({ rotatedAt: at('2025-12-31T23:59:54.000Z') }),
-      headId: 't2',
-      head: successor,
+      presented: token(),
+      family: rotatedTo('t2', at('2025-12-31T23:59:54.000Z')),
       expected: { kind: 'reuse' },
     },
     {
       name: 'a retry once the successor was itself rotated is reuse',
-      presented: token({ rotatedAt }),
-      headId: 't3',
-      head: { id: 't3', parentId: 't2' },
+      presented: token(),
+      family: { headTokenId: 't3', previousTokenId: 't2', rotatedAt },
       expected: { kind: 'reuse' },
     },
     {
-      name: 'a replaced (revoked) token presented again is reuse',
-      presented: token({ rotatedAt, revokedAt: rotatedAt }),
-      headId: 't2',
-      head: successor,
+      name: 'a revoked token presented again is reuse',
+      presented: token(rotatedAt),
+      family: rotatedTo('t2'),
       expected: { kind: 'reuse' },
     },
     {
       name: 'a token never rotated and not the head is reuse',
       presented: token(),
-      headId: 't2',
-      head: successor,
+      family: { headTokenId: 't2', previousTokenId: 't0', rotatedAt },
       expected: { kind: 'reuse' },
     },
-    {
-      name: 'a head that could not be read is reuse',
-      presented: token({ rotatedAt }),
-      headId: 't2',
-      head: null,
-      expected: { kind: 'reuse' },
-    },
-  ])('should decide $expected.kind when $name', ({ presented, headId, head, expected }) => {
-    expect(successionOf(presented, headId, head, now, 10)).toEqual(expected);
+  ])('should decide $expected.kind when $name', ({ presented, family, expected }) => {
+    expect(successionOf(presented, family, now, 10)).toEqual(expected);
   });
 });

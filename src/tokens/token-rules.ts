@@ -18,14 +18,25 @@ export function isWithinReuseGrace(rotatedAt: Date, now: Date, graceSeconds: num
   return now.getTime() - rotatedAt.getTime() <= graceSeconds * 1000;
 }
 
+// The state of a family that decides what a presentation means: its head (the one live token),
+// the token the head was rotated from, and when that token was first rotated.
+export type FamilyState = {
+  headTokenId: string;
+  previousTokenId: string | null;
+  rotatedAt: Date | null;
+};
+
+// When the presented token was last used: its rotation, if it is the token the head was rotated
+// from (a retry), else its issue.
+export function lastUsedAt(token: { id: string; createdAt: Date }, family: FamilyState): Date {
+  return token.id === family.previousTokenId && family.rotatedAt !== null
+    ? family.rotatedAt
+    : token.createdAt;
+}
+
 // Idle expiry (REFRESH_TOKEN_IDLE_TTL; 0: none): a refresh token unused for longer than that since
 // it was issued, or since its rotation when it is presented again (a retry), is expired.
-export function isIdleExpired(
-  token: { createdAt: Date; rotatedAt: Date | null },
-  now: Date,
-  idleSeconds: number,
-): boolean {
-  const lastUsed = token.rotatedAt ?? token.createdAt;
+export function isIdleExpired(lastUsed: Date, now: Date, idleSeconds: number): boolean {
   return idleSeconds > 0 && now.getTime() - lastUsed.getTime() >= idleSeconds * 1000;
 }
 
@@ -39,30 +50,21 @@ export type Succession =
   | { kind: 'replace'; expectedHead: string }
   | { kind: 'reuse' };
 
-export type PresentedRefreshToken = {
-  id: string;
-  rotatedAt: Date | null;
-  revokedAt: Date | null;
-};
-
-// The family's head when it is not the presented token: the token it was rotated from.
-export type FamilyHead = { id: string; parentId: string | null };
+export type PresentedRefreshToken = { id: string; revokedAt: Date | null };
 
 export function successionOf(
   token: PresentedRefreshToken,
-  headTokenId: string,
-  head: FamilyHead | null,
+  family: FamilyState,
   now: Date,
   graceSeconds: number,
 ): Succession {
-  if (headTokenId === token.id) {
+  if (family.headTokenId === token.id) {
     return { kind: 'rotate', expectedHead: token.id };
   }
   const isRetry =
     token.revokedAt === null &&
-    token.rotatedAt !== null &&
-    isWithinReuseGrace(token.rotatedAt, now, graceSeconds) &&
-    head?.id === headTokenId &&
-    head.parentId === token.id;
-  return isRetry ? { kind: 'replace', expectedHead: headTokenId } : { kind: 'reuse' };
+    token.id === family.previousTokenId &&
+    family.rotatedAt !== null &&
+    isWithinReuseGrace(family.rotatedAt, now, graceSeconds);
+  return isRetry ? { kind: 'replace', expectedHead: family.headTokenId } : { kind: 'reuse' };
 }

@@ -101,7 +101,8 @@ describe('Portcullis on a three-node Galera cluster', () => {
       const successor = rotated.body as Tokens;
       // Past the reuse grace window (REFRESH_REUSE_GRACE), written on yet another node.
       await db.nodes[(first + 2) % 3].query(
-        `UPDATE refresh_tokens SET rotated_at = '2000-01-01 00:00:00.000' WHERE token_hash = ?`,
+        `UPDATE refresh_token_families SET rotated_at = '2000-01-01 00:00:00.000'
+          WHERE id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ?)`,
         [sha256Hex(tokens.refresh_token)],
       );
       const reuse = await refresh(node(first + 2), client, tokens.refresh_token);

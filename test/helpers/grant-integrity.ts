@@ -63,8 +63,10 @@ export async function grantProblems(
   }
   const twoHeads = await count(
     dataSource,
-    `SELECT COUNT(*) AS n FROM (SELECT family_id FROM refresh_tokens
-        WHERE rotated_at IS NULL AND revoked_at IS NULL GROUP BY family_id HAVING COUNT(*) > 1) t`,
+    `SELECT COUNT(*) AS n FROM (SELECT family_id FROM refresh_tokens r
+        WHERE r.revoked_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM refresh_tokens c WHERE c.parent_id = r.id)
+        GROUP BY family_id HAVING COUNT(*) > 1) t`,
   );
   if (twoHeads > 0) {
     problems.push(`${twoHeads} families with two live unrotated tokens`);
