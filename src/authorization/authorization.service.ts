@@ -4,7 +4,6 @@ import { scopeForApi } from '../apis/api-scopes';
 import { Api } from '../apis/api.entity';
 import { ApisService } from '../apis/apis.service';
 import { Client } from '../clients/client.entity';
-import { ClientsService } from '../clients/clients.service';
 import { userActor } from '../common/actor';
 import { OAuthError, OAuthErrorCode } from '../common/oauth-error';
 import { RawParams, readParam } from '../common/oauth-params';
@@ -16,7 +15,7 @@ import { BrowserSession, SessionService, signedInAt } from '../pages/session.ser
 import { User } from '../users/user.entity';
 import { AuthorizationCodesService } from './authorization-codes.service';
 import { AuthorizationRequest, validateAuthorizationRequest } from './authorization-request';
-import { ConsentsService } from '../consents/consents.service';
+import { Approved, ConsentsService, covers } from '../consents/consents.service';
 import { mayRememberConsent } from './consent-policy';
 import { addPending, findPending, PendingAuthorization, takePending } from './pending-requests';
 import { IdTokenHints } from './id-token-hints';
@@ -86,7 +85,6 @@ export class AuthorizationService {
   private readonly issuer: string;
 
   constructor(
-    private readonly clients: ClientsService,
     private readonly consents: ConsentsService,
     private readonly codes: AuthorizationCodesService,
     private readonly sessions: SessionService,
@@ -98,7 +96,10 @@ export class AuthorizationService {
   }
 
   async authorize(params: RawParams, session: BrowserSession): Promise<string> {
-    const client = await this.verifiedClient(readParam(params, 'client_id'));
+    const { client, approved } = await this.verifiedClient(
+      readParam(params, 'client_id'),
+      session.userId,
+    );
     const redirectUri = resolveRedirectUri(client.redirectUris, readParam(params, 'redirect_uri'));
     const request = await this.forTargetApi(
       validateAuthorizationRequest(client, redirectUri, params),
@@ -108,7 +109,7 @@ export class AuthorizationService {
     const consented =
       user !== null &&
       !request.openid?.prompt.includes('consent') &&
-      (await this.consentGiven(user, client, request.redirectUri, request.scope));
+      this.consentGiven(user, client, approved, request.redirectUri, request.scope);
     if (request.openid?.prompt.includes('none')) {
       // OpenID Connect Core §3.1.2.6: never a page; the client learns what is missing.
       if (mustSignIn) {
@@ -151,14 +152,20 @@ export class AuthorizationService {
     user: User,
     requestId: string | undefined,
   ): Promise<string> {
-    const found = await this.pendingWithClient(session, requestId);
+    const found = await this.pendingWithClient(session, requestId, user.id);
     const { returnTo } = session.data;
     delete session.data.resumeAfterLogin;
     delete session.data.returnTo;
     if (
       found &&
       !found.pending.openid?.prompt.includes('consent') &&
-      (await this.consentGiven(user, found.client, found.pending.redirectUri, found.pending.scope))
+      this.consentGiven(
+        user,
+        found.client,
+        found.approved,
+        found.pending.redirectUri,
+        found.pending.scope,
+      )
     ) {
       assertStillRegistered(found.client, found.pending);
       takePending(session, found.pending.id);
@@ -224,14 +231,16 @@ export class AuthorizationService {
     return this.issueCode(pending, user, session);
   }
 
-  // A pending request of this session whose client is still usable.
+  // A pending request of this session whose client is still usable, with what `userId` has
+  // approved for that client.
   private async pendingWithClient(
     session: BrowserSession,
     requestId: string | undefined,
-  ): Promise<{ pending: PendingAuthorization; client: Client } | null> {
+    userId: string | null = null,
+  ): Promise<{ pending: PendingAuthorization; client: Client; approved: Approved } | null> {
     const pending = findPending(session, requestId);
-    const client = pending && (await this.clients.findUsable(pending.clientId));
-    return pending && client ? { pending, client } : null;
+    const found = pending && (await this.consents.clientFor(pending.clientId, userId));
+    return pending && found?.client.isUsable ? { pending, ...found } : null;
   }
 
   // RFC 8707: a named API must be registered (invalid_target), and the request's scope is limited
@@ -253,19 +262,24 @@ export class AuthorizationService {
     return { ...request, scope };
   }
 
-  private async verifiedClient(clientId: string | undefined): Promise<Client> {
+  // The client, with what the session's user has approved for it so far (read together).
+  private async verifiedClient(
+    clientId: string | undefined,
+    userId: string | null,
+  ): Promise<{ client: Client; approved: Approved }> {
     if (clientId === undefined) {
       throw new OAuthError('invalid_request', 'client_id is required');
     }
-    const client = await this.clients.find(clientId);
-    if (!client?.enabled) {
+    const found = await this.consents.clientFor(clientId, userId);
+    const client = found?.client;
+    if (!found || !client?.enabled) {
       throw new OAuthError('invalid_client', 'unknown or disabled client');
     }
     // A developer's application is not sent users (nor to its redirect URIs) until approved.
     if (client.status !== 'approved') {
       throw notApproved(client);
     }
-    return client;
+    return found;
   }
 
   // OpenID Connect Core §3.1.2.1: prompt=login and select_account sign in again, max_age bounds the
@@ -303,19 +317,17 @@ export class AuthorizationService {
   // No consent page when the client is first-party (skip_consent) or the user already approved
   // every requested scope for it, unless it is a native app that must be asked every time
   // (RFC 8252 §8.6). The decision is still stored; it is just not used for such requests.
-  private async consentGiven(
+  private consentGiven(
     user: User,
     client: Client,
+    approved: Approved,
     redirectUri: string,
     scope: string[],
-  ): Promise<boolean> {
+  ): boolean {
     if (client.skipConsent) {
       return true;
     }
-    return (
-      mayRememberConsent(client, redirectUri) &&
-      this.consents.covers(user.id, client.clientId, scope)
-    );
+    return mayRememberConsent(client, redirectUri) && covers(approved, user.id, scope);
   }
 
   private async issueCode(

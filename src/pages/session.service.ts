@@ -1,9 +1,10 @@
-import { PreparedFind } from '../database/prepared-select';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { hydrate, selectColumns } from '../database/prepared-select';
+import { Sql } from '../database/sql';
 import { inTransaction } from '../database/transactions';
 import { generateOpaqueSecret } from '../common/crypto';
 import { Env } from '../config/env.validation';
@@ -44,6 +45,9 @@ export type BrowserSession = {
   version: number | null;
   // Set when the cookie must be (re)sent.
   isNew: boolean;
+  // The session's user as read with it, if enabled (null: none, or disabled); undefined when not
+  // read with it (a new session, or one signed in since).
+  user?: User | null;
 };
 
 // Told inside the transaction that deletes a signed-in session ended by its user (sign-out), so
@@ -69,7 +73,8 @@ export class SessionConflict extends PageError {
 export class SessionService {
   private readonly logger = new Logger('Sessions');
   private readonly secret: string;
-  private readonly byIdHash: PreparedFind<Session, 'idHash'>;
+  private readonly byIdHash: string;
+  private readonly sql: Sql;
   private readonly endListeners: SessionEndListener[] = [];
 
   constructor(
@@ -79,19 +84,28 @@ export class SessionService {
     config: ConfigService<Env, true>,
   ) {
     this.secret = config.get('SESSION_SECRET', { infer: true });
-    this.byIdHash = new PreparedFind(dataSource, Session, ['idHash']);
+    // The session and its user, if enabled, in one read: every signed-in page needs both.
+    this.byIdHash = `SELECT ${selectColumns(dataSource, Session, 's')}, ${selectColumns(dataSource, User, 'u')}
+      FROM sessions s LEFT JOIN users u ON u.id = s.user_id AND u.enabled = 1
+      WHERE s.id_hash = ?`;
+    this.sql = new Sql(dataSource);
   }
 
   async load(id: string | undefined): Promise<BrowserSession | null> {
     if (!id || id.length > 64) {
       return null;
     }
-    const row = await this.byIdHash.one({ idHash: this.hashId(id) });
-    if (!row || row.expiresAt <= new Date()) {
+    const raw = await this.sql.row(null, this.byIdHash, [this.hashId(id)]);
+    if (!raw) {
+      return null;
+    }
+    const row = hydrate(this.dataSource, Session, raw, 's');
+    if (row.expiresAt <= new Date()) {
       return null;
     }
     const data = parseSessionData(row.data);
-    return data && { id, userId: row.userId, data, version: row.version, isNew: false };
+    const user = raw.u_id === null ? null : hydrate(this.dataSource, User, raw, 'u');
+    return data && { id, userId: row.userId, data, version: row.version, isNew: false, user };
   }
 
   // A new session, stored by the first save().
@@ -140,7 +154,8 @@ export class SessionService {
     if (session.userId === null) {
       return null;
     }
-    const user = await this.users.findEnabledById(session.userId);
+    const user =
+      session.user === undefined ? await this.users.findEnabledById(session.userId) : session.user;
     if (user && isSignedInSince(session.data, user.tokensInvalidBefore)) {
       return user;
     }

@@ -18,13 +18,17 @@ import { NoStore } from '../common/no-store';
 import { OAuthError } from '../common/oauth-error';
 import { RawParams, readParam } from '../common/oauth-params';
 import { ClientAssertions, JWT_BEARER_ASSERTION } from './client-assertions';
+import { RefreshTokenStore, StoredRefreshToken } from './refresh-token.store';
 import {
   ClientCredentials,
   clientAuthenticationFailed,
   readClientCredentials,
 } from './client-credentials';
 
-type RequestWithClient = HttpRequest & { client?: Client };
+// A refresh request's token as read with its client (token null: not that client's, or none).
+export type RefreshTokenRead = { tokenHash: string; token: StoredRefreshToken | null };
+
+type RequestWithClient = HttpRequest & { client?: Client; refreshTokenRead?: RefreshTokenRead };
 
 // Compared against when the client is unknown, so an unknown id costs what a wrong secret costs.
 const UNKNOWN_CLIENT_SECRET_HASH = sha256Hex(generateOpaqueSecret());
@@ -51,6 +55,7 @@ export class ClientAuthGuard implements CanActivate {
   constructor(
     private readonly clients: ClientsService,
     private readonly assertions: ClientAssertions,
+    private readonly refreshTokens: RefreshTokenStore,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -93,13 +98,27 @@ export class ClientAuthGuard implements CanActivate {
       return this.assertions.authenticate(assertion, readParam(body, 'client_id'));
     }
     const credentials = readClientCredentials(request.headers.authorization, body);
-    const found = await this.clients.find(credentials.clientId);
+    const found = await this.clientOf(request, credentials.clientId);
     const failure = authenticationFailure(credentials, found);
     if (failure || !found) {
       this.logFailure(request, credentials, failure ?? 'unknown client');
       throw clientAuthenticationFailed();
     }
     return found;
+  }
+
+  // The client by id. A refresh request's token is read with it, in the same statement (the grant
+  // then reads nothing more before its compare-and-set decides).
+  private async clientOf(request: RequestWithClient, clientId: string): Promise<Client | null> {
+    // Read as given; the request's own validation comes after authentication.
+    const { grant_type: grantType, refresh_token: refreshToken } = request.body as RawParams;
+    if (grantType !== 'refresh_token' || typeof refreshToken !== 'string') {
+      return this.clients.find(clientId);
+    }
+    const tokenHash = sha256Hex(refreshToken);
+    const { client, token } = await this.refreshTokens.findWithClient(clientId, tokenHash);
+    request.refreshTokenRead = { tokenHash, token };
+    return client;
   }
 
   // The client_id is the caller's input: logged JSON-quoted and cut short, never the secret.
@@ -144,6 +163,12 @@ export const AuthenticatedClient = createParamDecorator(
     }
     return client;
   },
+);
+
+// The refresh token ClientAuthGuard read with the client; undefined when it read none.
+export const ReadRefreshToken = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): RefreshTokenRead | undefined =>
+    context.switchToHttp().getRequest<RequestWithClient>().refreshTokenRead,
 );
 
 // A POST endpoint for authenticated clients (token, revocation, introspection): 200 on success,

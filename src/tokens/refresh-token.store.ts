@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { Client } from '../clients/client.entity';
+import { hydrate, selectColumns } from '../database/prepared-select';
 import { dateOf, dateOrNull, Row, Sql, textOrNull } from '../database/sql';
 import { RefreshToken } from './refresh-token.entity';
 import { FamilyState, TokenOwner } from './token-rules';
@@ -13,6 +15,14 @@ export type StoredRefreshToken = TokenRow & {
   owner: (TokenOwner & { id: string; username: string }) | null;
 };
 
+// A presented token with its family and its owner (aliases t, f and u).
+const PRESENTED_COLUMNS = `t.id, t.token_hash, t.client_id, t.user_id, t.scope, t.resource,
+  t.family_id, t.parent_id, t.revoked_at, t.expires_at, t.created_at,
+  f.id AS f_id, f.head_token_id AS f_head_token_id, f.previous_token_id AS f_previous_token_id,
+  f.rotated_at AS f_rotated_at, f.revoked_at AS f_revoked_at,
+  u.id AS u_id, u.username AS u_username, u.enabled AS u_enabled,
+  u.tokens_invalid_before AS u_tokens_invalid_before`;
+
 // The SQL of the refresh-token aggregate: a family (one grant, whose head is its one live token)
 // and its tokens. Each method is one statement, in the caller's transaction. A token row is
 // written once; a rotation changes only its family's row.
@@ -20,8 +30,18 @@ export type StoredRefreshToken = TokenRow & {
 export class RefreshTokenStore {
   private readonly sql: Sql;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  private readonly byHash: string;
+  private readonly withClient: string;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.sql = new Sql(dataSource);
+    const family = `LEFT JOIN refresh_token_families f ON f.id = t.family_id
+      LEFT JOIN users u ON u.id = t.user_id`;
+    this.byHash = `SELECT ${PRESENTED_COLUMNS} FROM refresh_tokens t ${family} WHERE t.token_hash = ?`;
+    this.withClient = `SELECT ${selectColumns(dataSource, Client, 'c')}, ${PRESENTED_COLUMNS}
+      FROM clients c
+      LEFT JOIN refresh_tokens t ON t.token_hash = ? AND t.client_id = c.client_id ${family}
+      WHERE c.client_id = ?`;
   }
 
   // The token with its family and its owner, read in one statement: read apart, a rotation
@@ -30,45 +50,23 @@ export class RefreshTokenStore {
     manager: EntityManager | null,
     tokenHash: string,
   ): Promise<StoredRefreshToken | null> {
-    const row = await this.sql.row(
-      manager,
-      `SELECT t.id, t.token_hash, t.client_id, t.user_id, t.scope, t.resource, t.family_id,
-          t.parent_id, t.revoked_at, t.expires_at, t.created_at,
-          f.id AS f_id, f.head_token_id AS f_head_token_id,
-          f.previous_token_id AS f_previous_token_id, f.rotated_at AS f_rotated_at,
-          f.revoked_at AS f_revoked_at,
-          u.id AS u_id, u.username AS u_username, u.enabled AS u_enabled, u.tokens_invalid_before AS u_tokens_invalid_before
-        FROM refresh_tokens t
-        LEFT JOIN refresh_token_families f ON f.id = t.family_id
-        LEFT JOIN users u ON u.id = t.user_id
-        WHERE t.token_hash = ?`,
-      [tokenHash],
-    );
-    if (!row) {
-      return null;
+    const row = await this.sql.row(manager, this.byHash, [tokenHash]);
+    return row && storedToken(row);
+  }
+
+  // A refresh request's one read: the client by id, and the presented token if it is that
+  // client's (a token of another client is not found, so its grant is never touched).
+  async findWithClient(
+    clientId: string,
+    tokenHash: string,
+  ): Promise<{ client: Client | null; token: StoredRefreshToken | null }> {
+    const row = await this.sql.row(null, this.withClient, [tokenHash, clientId]);
+    const client = row && hydrate(this.dataSource, Client, row, 'c');
+    // MySQL's binary collation ignores trailing spaces: the id must match byte for byte.
+    if (!row || client?.clientId !== clientId) {
+      return { client: null, token: null };
     }
-    return {
-      ...tokenOf(row),
-      family:
-        row.f_id === null
-          ? null
-          : {
-              id: String(row.f_id),
-              headTokenId: String(row.f_head_token_id),
-              previousTokenId: textOrNull(row.f_previous_token_id),
-              rotatedAt: dateOrNull(row.f_rotated_at),
-              revokedAt: dateOrNull(row.f_revoked_at),
-            },
-      owner:
-        row.u_id === null
-          ? null
-          : {
-              id: String(row.u_id),
-              username: String(row.u_username),
-              enabled: Boolean(row.u_enabled),
-              tokensInvalidBefore: dateOrNull(row.u_tokens_invalid_before),
-            },
-    };
+    return { client, token: row.id === null ? null : storedToken(row) };
   }
 
   async insertFamily(
@@ -162,5 +160,30 @@ function tokenOf(row: Row): TokenRow {
     revokedAt: dateOrNull(row.revoked_at),
     expiresAt: dateOf(row.expires_at),
     createdAt: dateOf(row.created_at),
+  };
+}
+
+function storedToken(row: Row): StoredRefreshToken {
+  return {
+    ...tokenOf(row),
+    family:
+      row.f_id === null
+        ? null
+        : {
+            id: String(row.f_id),
+            headTokenId: String(row.f_head_token_id),
+            previousTokenId: textOrNull(row.f_previous_token_id),
+            rotatedAt: dateOrNull(row.f_rotated_at),
+            revokedAt: dateOrNull(row.f_revoked_at),
+          },
+    owner:
+      row.u_id === null
+        ? null
+        : {
+            id: String(row.u_id),
+            username: String(row.u_username),
+            enabled: Boolean(row.u_enabled),
+            tokensInvalidBefore: dateOrNull(row.u_tokens_invalid_before),
+          },
   };
 }

@@ -81,9 +81,14 @@ export class RefreshTokensService {
     client: Client,
     requestedScope: string | undefined,
     clientIp: string,
+    read?: { tokenHash: string; token: StoredRefreshToken | null },
   ): Promise<RefreshRotation> {
     const now = new Date();
-    const token = await this.find(presented, manager);
+    // Read with the client already (ClientAuthGuard), or now. Either read may be older than this
+    // transaction: the compare-and-set below decides, against the family as it is.
+    const tokenHash = sha256Hex(presented);
+    const token =
+      read?.tokenHash === tokenHash ? read.token : await this.store.findByHash(manager, tokenHash);
     // A token of another client is refused without touching its grant.
     if (!token || token.clientId !== client.clientId) {
       return refused('the refresh token is invalid');

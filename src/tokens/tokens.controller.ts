@@ -5,7 +5,12 @@ import { clientIp } from '../common/client-ip';
 import { RendersErrors } from '../common/error-style';
 import { TokenEndpointDocs } from '../common/openapi';
 import { oauthValidationPipe } from '../common/oauth-validation.pipe';
-import { AuthenticatedClient, ClientAuthenticatedPost } from './client-auth.guard';
+import {
+  AuthenticatedClient,
+  ClientAuthenticatedPost,
+  ReadRefreshToken,
+  RefreshTokenRead,
+} from './client-auth.guard';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { TokenResponse } from './token-response';
 import { TokensService } from './tokens.service';
@@ -21,7 +26,8 @@ export class TokensController {
     @AuthenticatedClient() client: Client,
     @Body(oauthValidationPipe) body: TokenRequestDto,
     @Req() request: HttpRequest,
+    @ReadRefreshToken() refreshTokenRead: RefreshTokenRead | undefined,
   ): Promise<TokenResponse> {
-    return this.tokensService.exchange(client, body, clientIp(request));
+    return this.tokensService.exchange(client, body, clientIp(request), refreshTokenRead);
   }
 }

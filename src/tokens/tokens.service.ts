@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Client, GRANT_TYPES, GrantType } from '../clients/client.entity';
 import { OAuthError } from '../common/oauth-error';
+import { RefreshTokenRead } from './client-auth.guard';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
@@ -28,6 +29,7 @@ export class TokensService {
     client: Client,
     request: TokenRequestDto,
     clientIp: string,
+    refreshTokenRead?: RefreshTokenRead,
   ): Promise<TokenResponse> {
     const grantType = request.grant_type;
     if (grantType === undefined) {
@@ -46,7 +48,7 @@ export class TokensService {
       case 'password':
         return this.password.exchange(client, request, clientIp);
       case 'refresh_token':
-        return this.refreshToken.exchange(client, request, clientIp);
+        return this.refreshToken.exchange(client, request, clientIp, refreshTokenRead);
       case 'client_credentials':
         return this.clientCredentials.exchange(client, request, clientIp);
     }

@@ -6,6 +6,7 @@ import { OAuthError, throwIfOAuthError } from '../../common/oauth-error';
 import { requiredParam } from '../../common/oauth-params';
 import { inTransaction } from '../../database/transactions';
 import { AccessTokensService } from '../access-tokens.service';
+import { RefreshTokenRead } from '../client-auth.guard';
 import { TokenRequestDto } from '../dto/token-request.dto';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { Api } from '../../apis/api.entity';
@@ -30,6 +31,7 @@ export class RefreshTokenGrant {
     client: Client,
     request: TokenRequestDto,
     clientIp: string,
+    read?: RefreshTokenRead,
   ): Promise<TokenResponse> {
     const presented = requiredParam(request.refresh_token, 'refresh_token');
     const requestedApi = await this.targets.requested(request);
@@ -40,6 +42,7 @@ export class RefreshTokenGrant {
         client,
         request.scope,
         clientIp,
+        read,
       );
       if (rotation.outcome === 'refused') {
         return new OAuthError('invalid_grant', rotation.reason);
