@@ -63,7 +63,7 @@ describe('statements per operation', () => {
     ]);
   });
 
-  it('authorize (signed in, consent remembered): the session with its user, the client with the consent, the code', async () => {
+  it('authorize (signed in, consent remembered): the session with its user, the client with the consent, the code; the exchange: the client with the code and its user, then the code spent and the tokens inserted in one transaction', async () => {
     const web = await registerClient(t.server, { scope: 'profile email' });
     const browser = new Browser(t.server);
     await browser.signIn('alice', STRONG_PASSWORD);
@@ -99,10 +99,9 @@ describe('statements per operation', () => {
       'INSERT authorization_codes',
     ]);
     expect(await statementsOf(exchange)).toEqual([
-      'SELECT clients',
+      'SELECT clients + authorization_codes + users',
       'BEGIN',
       'UPDATE authorization_codes',
-      'SELECT authorization_codes + users',
       'INSERT access_tokens',
       'INSERT refresh_token_families',
       'INSERT refresh_tokens',

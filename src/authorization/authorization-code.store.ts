@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { dateOf, dateOrNull, Sql, textOrNull } from '../database/sql';
+import { Client } from '../clients/client.entity';
+import { hydrate, selectColumns } from '../database/prepared-select';
+import { dateOf, dateOrNull, Row, Sql, textOrNull } from '../database/sql';
 import { AuthorizationCode } from './authorization-code.entity';
 
 // The user a code was issued to, as its redemption checks it (null: the user is gone).
@@ -13,8 +15,16 @@ export type StoredCode = AuthorizationCode & { owner: CodeOwner | null };
 export class AuthorizationCodeStore {
   private readonly sql: Sql;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  private readonly byHash: string;
+  private readonly withClient: string;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.sql = new Sql(dataSource);
+    const users = 'LEFT JOIN users u ON u.id = k.user_id';
+    this.byHash = `SELECT ${CODE_COLUMNS} FROM authorization_codes k ${users} WHERE k.code_hash = ?`;
+    this.withClient = `SELECT ${selectColumns(dataSource, Client, 'c')}, ${CODE_COLUMNS}
+      FROM clients c LEFT JOIN authorization_codes k ON k.code_hash = ? ${users}
+      WHERE c.client_id = ?`;
   }
 
   async insert(code: AuthorizationCode): Promise<void> {
@@ -57,43 +67,55 @@ export class AuthorizationCodeStore {
 
   // The code, used or not, with the state of its user.
   async findByHash(manager: EntityManager | null, codeHash: string): Promise<StoredCode | null> {
-    const row = await this.sql.row(
-      manager,
-      `SELECT c.id, c.code_hash, c.client_id, c.user_id, c.redirect_uri, c.redirect_uri_sent,
-          c.scope, c.code_challenge, c.resource, c.code_challenge_method, c.family_id,
-          c.authentication, c.expires_at, c.consumed_at, c.created_at,
-          u.id AS u_id, u.enabled AS u_enabled, u.tokens_invalid_before AS u_tokens_invalid_before
-        FROM authorization_codes c
-        LEFT JOIN users u ON u.id = c.user_id
-        WHERE c.code_hash = ?`,
-      [codeHash],
-    );
-    if (!row) {
-      return null;
-    }
-    return {
-      id: String(row.id),
-      codeHash: String(row.code_hash),
-      clientId: String(row.client_id),
-      userId: String(row.user_id),
-      redirectUri: String(row.redirect_uri),
-      redirectUriSent: Boolean(row.redirect_uri_sent),
-      scope: String(row.scope),
-      codeChallenge: textOrNull(row.code_challenge),
-      resource: textOrNull(row.resource),
-      codeChallengeMethod: textOrNull(row.code_challenge_method),
-      familyId: String(row.family_id),
-      authentication: textOrNull(row.authentication),
-      expiresAt: dateOf(row.expires_at),
-      consumedAt: dateOrNull(row.consumed_at),
-      createdAt: dateOf(row.created_at),
-      owner:
-        row.u_id === null
-          ? null
-          : {
-              enabled: Boolean(row.u_enabled),
-              tokensInvalidBefore: dateOrNull(row.u_tokens_invalid_before),
-            },
-    };
+    const row = await this.sql.row(manager, this.byHash, [codeHash]);
+    return row && storedCode(row);
   }
+
+  // A code exchange's one read: the client by id, and the presented code whichever client it was
+  // issued to (a code presented by another client is still spent, and refused).
+  async findWithClient(
+    clientId: string,
+    codeHash: string,
+  ): Promise<{ client: Client | null; code: StoredCode | null }> {
+    const row = await this.sql.row(null, this.withClient, [codeHash, clientId]);
+    const client = row && hydrate(this.dataSource, Client, row, 'c');
+    // MySQL's binary collation ignores trailing spaces: the id must match byte for byte.
+    if (!row || client?.clientId !== clientId) {
+      return { client: null, code: null };
+    }
+    return { client, code: row.id === null ? null : storedCode(row) };
+  }
+}
+
+// A code with its user's state (aliases k and u).
+const CODE_COLUMNS = `k.id, k.code_hash, k.client_id, k.user_id, k.redirect_uri,
+  k.redirect_uri_sent, k.scope, k.code_challenge, k.resource, k.code_challenge_method, k.family_id,
+  k.authentication, k.expires_at, k.consumed_at, k.created_at,
+  u.id AS u_id, u.enabled AS u_enabled, u.tokens_invalid_before AS u_tokens_invalid_before`;
+
+function storedCode(row: Row): StoredCode {
+  return {
+    id: String(row.id),
+    codeHash: String(row.code_hash),
+    clientId: String(row.client_id),
+    userId: String(row.user_id),
+    redirectUri: String(row.redirect_uri),
+    redirectUriSent: Boolean(row.redirect_uri_sent),
+    scope: String(row.scope),
+    codeChallenge: textOrNull(row.code_challenge),
+    resource: textOrNull(row.resource),
+    codeChallengeMethod: textOrNull(row.code_challenge_method),
+    familyId: String(row.family_id),
+    authentication: textOrNull(row.authentication),
+    expiresAt: dateOf(row.expires_at),
+    consumedAt: dateOrNull(row.consumed_at),
+    createdAt: dateOf(row.created_at),
+    owner:
+      row.u_id === null
+        ? null
+        : {
+            enabled: Boolean(row.u_enabled),
+            tokensInvalidBefore: dateOrNull(row.u_tokens_invalid_before),
+          },
+  };
 }

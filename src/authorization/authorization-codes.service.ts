@@ -7,6 +7,7 @@ import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { GrantsOf } from '../common/grants';
 import { requestableScopes, scopeList } from '../common/scope';
 import { Env } from '../config/env.validation';
+import { Client } from '../clients/client.entity';
 import { AuthorizationCode } from './authorization-code.entity';
 import { AuthorizationCodeStore, CodeOwner, StoredCode } from './authorization-code.store';
 import { SignInContext } from './openid-request';
@@ -34,6 +35,9 @@ export type CodeRedemption =
   | { outcome: 'invalid' };
 
 // What the token request presents along with the code (RFC 6749 §4.1.3, RFC 7636 §4.5).
+// A code as read with its client (code null: no such code).
+export type CodeRead = { codeHash: string; code: StoredCode | null };
+
 export type CodePresentation = {
   client: { clientId: string; redirectUris: string[]; scope: string };
   redirectUri: string | undefined;
@@ -101,14 +105,21 @@ export class AuthorizationCodesService {
       .update({ ...grants, consumedAt: IsNull() }, { consumedAt: new Date() });
   }
 
+  // The client by id, with the presented code (read in one statement for the token endpoint).
+  findWithClient(clientId: string, code: string): Promise<CodeRead & { client: Client | null }> {
+    const codeHash = sha256Hex(code);
+    return this.store.findWithClient(clientId, codeHash).then((read) => ({ ...read, codeHash }));
+  }
+
   // Consumes the code and checks what it is bound to. The code is spent even when a check fails
   // (a failed PKCE check must not leave it open to more guesses), so the caller commits either way.
   async redeem(
     code: string,
     presented: CodePresentation,
     manager: EntityManager,
+    read?: CodeRead,
   ): Promise<CodeExchange> {
-    const redemption = await this.consume(code, manager);
+    const redemption = await this.consume(code, manager, read);
     if (redemption.outcome === 'invalid') {
       return { outcome: 'refused', reason: 'the authorization code is invalid or expired' };
     }
@@ -135,11 +146,16 @@ export class AuthorizationCodesService {
   }
 
   // One conditional UPDATE decides: of any number of concurrent redemptions exactly one sees an
-  // affected row. Pass a transaction's manager so token inserts commit with it.
-  async consume(code: string, manager?: EntityManager): Promise<CodeRedemption> {
+  // affected row. Pass a transaction's manager so token inserts commit with it. `read`: the code
+  // as read before (with its client): what it is bound to never changes, so a redeemed code needs
+  // no second read; a refused one is read again to tell reuse from expiry.
+  async consume(code: string, manager?: EntityManager, read?: CodeRead): Promise<CodeRedemption> {
     const codeHash = sha256Hex(code);
     const consumed = await this.store.consume(manager ?? null, codeHash, new Date());
-    const row = await this.store.findByHash(manager ?? null, codeHash);
+    const row =
+      consumed && read?.codeHash === codeHash && read.code
+        ? read.code
+        : await this.store.findByHash(manager ?? null, codeHash);
     if (consumed && row) {
       return { outcome: 'redeemed', code: row };
     }

@@ -17,6 +17,7 @@ import { generateOpaqueSecret, secretMatchesHash, sha256Hex } from '../common/cr
 import { NoStore } from '../common/no-store';
 import { OAuthError } from '../common/oauth-error';
 import { RawParams, readParam } from '../common/oauth-params';
+import { AuthorizationCodesService, CodeRead } from '../authorization/authorization-codes.service';
 import { ClientAssertions, JWT_BEARER_ASSERTION } from './client-assertions';
 import { RefreshTokenStore, StoredRefreshToken } from './refresh-token.store';
 import {
@@ -28,7 +29,10 @@ import {
 // A refresh request's token as read with its client (token null: not that client's, or none).
 export type RefreshTokenRead = { tokenHash: string; token: StoredRefreshToken | null };
 
-type RequestWithClient = HttpRequest & { client?: Client; refreshTokenRead?: RefreshTokenRead };
+// What a token request presents, read with its client in the same statement.
+export type GrantRead = { refreshToken?: RefreshTokenRead; code?: CodeRead };
+
+type RequestWithClient = HttpRequest & { client?: Client; grantRead?: GrantRead };
 
 // Compared against when the client is unknown, so an unknown id costs what a wrong secret costs.
 const UNKNOWN_CLIENT_SECRET_HASH = sha256Hex(generateOpaqueSecret());
@@ -56,6 +60,7 @@ export class ClientAuthGuard implements CanActivate {
     private readonly clients: ClientsService,
     private readonly assertions: ClientAssertions,
     private readonly refreshTokens: RefreshTokenStore,
+    private readonly codes: AuthorizationCodesService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -107,18 +112,23 @@ export class ClientAuthGuard implements CanActivate {
     return found;
   }
 
-  // The client by id. A refresh request's token is read with it, in the same statement (the grant
-  // then reads nothing more before its compare-and-set decides).
+  // The client by id. A token request's refresh token or code is read with it, in the same
+  // statement: the grant then reads nothing more before its conditional UPDATE decides.
   private async clientOf(request: RequestWithClient, clientId: string): Promise<Client | null> {
     // Read as given; the request's own validation comes after authentication.
-    const { grant_type: grantType, refresh_token: refreshToken } = request.body as RawParams;
-    if (grantType !== 'refresh_token' || typeof refreshToken !== 'string') {
-      return this.clients.find(clientId);
+    const { grant_type: grantType, refresh_token: refreshToken, code } = request.body as RawParams;
+    if (grantType === 'refresh_token' && typeof refreshToken === 'string') {
+      const tokenHash = sha256Hex(refreshToken);
+      const { client, token } = await this.refreshTokens.findWithClient(clientId, tokenHash);
+      request.grantRead = { refreshToken: { tokenHash, token } };
+      return client;
     }
-    const tokenHash = sha256Hex(refreshToken);
-    const { client, token } = await this.refreshTokens.findWithClient(clientId, tokenHash);
-    request.refreshTokenRead = { tokenHash, token };
-    return client;
+    if (grantType === 'authorization_code' && typeof code === 'string') {
+      const { client, ...read } = await this.codes.findWithClient(clientId, code);
+      request.grantRead = { code: read };
+      return client;
+    }
+    return this.clients.find(clientId);
   }
 
   // The client_id is the caller's input: logged JSON-quoted and cut short, never the secret.
@@ -165,10 +175,10 @@ export const AuthenticatedClient = createParamDecorator(
   },
 );
 
-// The refresh token ClientAuthGuard read with the client; undefined when it read none.
-export const ReadRefreshToken = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): RefreshTokenRead | undefined =>
-    context.switchToHttp().getRequest<RequestWithClient>().refreshTokenRead,
+// What ClientAuthGuard read with the client ({} when nothing).
+export const ReadWithClient = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): GrantRead =>
+    context.switchToHttp().getRequest<RequestWithClient>().grantRead ?? {},
 );
 
 // A POST endpoint for authenticated clients (token, revocation, introspection): 200 on success,

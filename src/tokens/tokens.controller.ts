@@ -8,8 +8,8 @@ import { oauthValidationPipe } from '../common/oauth-validation.pipe';
 import {
   AuthenticatedClient,
   ClientAuthenticatedPost,
-  ReadRefreshToken,
-  RefreshTokenRead,
+  GrantRead,
+  ReadWithClient,
 } from './client-auth.guard';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { TokenResponse } from './token-response';
@@ -26,8 +26,8 @@ export class TokensController {
     @AuthenticatedClient() client: Client,
     @Body(oauthValidationPipe) body: TokenRequestDto,
     @Req() request: HttpRequest,
-    @ReadRefreshToken() refreshTokenRead: RefreshTokenRead | undefined,
+    @ReadWithClient() read: GrantRead,
   ): Promise<TokenResponse> {
-    return this.tokensService.exchange(client, body, clientIp(request), refreshTokenRead);
+    return this.tokensService.exchange(client, body, clientIp(request), read);
   }
 }

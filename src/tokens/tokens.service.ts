@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Client, GRANT_TYPES, GrantType } from '../clients/client.entity';
 import { OAuthError } from '../common/oauth-error';
-import { RefreshTokenRead } from './client-auth.guard';
+import { GrantRead } from './client-auth.guard';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
@@ -29,7 +29,7 @@ export class TokensService {
     client: Client,
     request: TokenRequestDto,
     clientIp: string,
-    refreshTokenRead?: RefreshTokenRead,
+    read: GrantRead = {},
   ): Promise<TokenResponse> {
     const grantType = request.grant_type;
     if (grantType === undefined) {
@@ -44,11 +44,11 @@ export class TokensService {
     await this.rateLimits.assertWithinLimit(client, grantType);
     switch (grantType) {
       case 'authorization_code':
-        return this.authorizationCode.exchange(client, request);
+        return this.authorizationCode.exchange(client, request, read.code);
       case 'password':
         return this.password.exchange(client, request, clientIp);
       case 'refresh_token':
-        return this.refreshToken.exchange(client, request, clientIp, refreshTokenRead);
+        return this.refreshToken.exchange(client, request, clientIp, read.refreshToken);
       case 'client_credentials':
         return this.clientCredentials.exchange(client, request, clientIp);
     }

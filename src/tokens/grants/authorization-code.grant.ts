@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuthorizationCodesService } from '../../authorization/authorization-codes.service';
+import {
+  AuthorizationCodesService,
+  CodeRead,
+} from '../../authorization/authorization-codes.service';
 import { Client } from '../../clients/client.entity';
 import { OAuthError, throwIfOAuthError } from '../../common/oauth-error';
 import { requiredParam } from '../../common/oauth-params';
@@ -26,7 +29,11 @@ export class AuthorizationCodeGrant {
     private readonly targets: ResourceTargets,
   ) {}
 
-  async exchange(client: Client, request: TokenRequestDto): Promise<TokenResponse> {
+  async exchange(
+    client: Client,
+    request: TokenRequestDto,
+    read?: CodeRead,
+  ): Promise<TokenResponse> {
     const code = requiredParam(request.code, 'code');
     const requestedApi = await this.targets.requested(request);
     const outcome = await inTransaction(this.dataSource, async (manager) => {
@@ -34,6 +41,7 @@ export class AuthorizationCodeGrant {
         code,
         { client, redirectUri: request.redirect_uri, codeVerifier: request.code_verifier },
         manager,
+        read,
       );
       if (exchange.outcome === 'reused') {
         await this.families.revokeFamily(manager, exchange.familyId);
