@@ -133,6 +133,29 @@ describe('statements per operation', () => {
     ]);
   });
 
+  it('password: the client, its rate-limit window, the attempt counted per account and address, the user (read again after the hash), the counters cleared, the tokens in one transaction', async () => {
+    const trusted = await registerTrustedClient(t.server, { scope: 'profile email' });
+    const grant = () => passwordTokens(t.server, trusted);
+    await grant();
+    expect(await statementsOf(grant)).toEqual([
+      'SELECT clients',
+      'INSERT token_rate_limits',
+      'SELECT login_attempts',
+      'INSERT login_attempts',
+      'INSERT login_attempts',
+      'SELECT login_attempts',
+      'SELECT users',
+      'SELECT users',
+      'DELETE login_attempts',
+      'UPDATE login_attempts',
+      'BEGIN',
+      'INSERT access_tokens',
+      'INSERT refresh_token_families',
+      'INSERT refresh_tokens',
+      'COMMIT',
+    ]);
+  });
+
   it('introspection and /api/me: the caller, then the token with its user and client in one read', async () => {
     const trusted = await registerTrustedClient(t.server, { scope: 'profile email' });
     const resourceServer = await registerClient(t.server, {
@@ -188,5 +211,5 @@ function shape(statement: string): string | null {
     const tables = [...text.matchAll(/\b(?:FROM|JOIN) [`"]?(\w+)/gi)].map((match) => match[1]);
     return `SELECT ${tables.join(' + ')}`;
   }
-  return `${verb} ${verb === 'UPDATE' ? table(/^UPDATE [`"]?(\w+)/i) : table(/\bINTO [`"]?(\w+)/i)}`;
+  return `${verb} ${verb === 'UPDATE' ? table(/^UPDATE [`"]?(\w+)/i) : table(/\b(?:INTO|FROM) [`"]?(\w+)/i)}`;
 }

@@ -24,10 +24,12 @@ export class UsersService {
 
   private readonly byId: PreparedFind<User, 'id'>;
   private readonly enabledById: PreparedFind<User, 'id' | 'enabled'>;
+  private readonly byUsername: PreparedFind<User, 'username'>;
 
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {
     this.byId = new PreparedFind(users.manager.connection, User, ['id']);
     this.enabledById = new PreparedFind(users.manager.connection, User, ['id', 'enabled']);
+    this.byUsername = new PreparedFind(users.manager.connection, User, ['username']);
   }
 
   // Told after an account is disabled (OpenID Connect tells the clients it was signed into). A
@@ -83,7 +85,7 @@ export class UsersService {
   // Exact match in code too: MySQL's binary collation ignores trailing spaces (PAD SPACE).
   async findByUsername(username: string): Promise<User | null> {
     const normalized = normalizeUsername(username);
-    const user = await this.users.findOneBy({ username: normalized });
+    const user = await this.byUsername.one({ username: normalized });
     return user?.username === normalized ? user : null;
   }
 
