@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Client } from '../clients/client.entity';
-import { hydrate, selectColumns } from '../database/prepared-select';
+import { CLIENT_COLUMNS, clientOfRow } from '../clients/client-row';
 import { dateOf, dateOrNull, Row, Sql, textOrNull } from '../database/sql';
 import { AuthorizationCode } from './authorization-code.entity';
 
@@ -22,7 +22,7 @@ export class AuthorizationCodeStore {
     this.sql = new Sql(dataSource);
     const users = 'LEFT JOIN users u ON u.id = k.user_id';
     this.byHash = `SELECT ${CODE_COLUMNS} FROM authorization_codes k ${users} WHERE k.code_hash = ?`;
-    this.withClient = `SELECT ${selectColumns(dataSource, Client, 'c')}, ${CODE_COLUMNS}
+    this.withClient = `SELECT ${CLIENT_COLUMNS(dataSource)}, ${CODE_COLUMNS}
       FROM clients c LEFT JOIN authorization_codes k ON k.code_hash = ? ${users}
       WHERE c.client_id = ?`;
   }
@@ -78,12 +78,8 @@ export class AuthorizationCodeStore {
     codeHash: string,
   ): Promise<{ client: Client | null; code: StoredCode | null }> {
     const row = await this.sql.row(null, this.withClient, [codeHash, clientId]);
-    const client = row && hydrate(this.dataSource, Client, row, 'c');
-    // MySQL's binary collation ignores trailing spaces: the id must match byte for byte.
-    if (!row || client?.clientId !== clientId) {
-      return { client: null, code: null };
-    }
-    return { client, code: row.id === null ? null : storedCode(row) };
+    const client = clientOfRow(this.dataSource, row, clientId);
+    return { client, code: row && client && row.id !== null ? storedCode(row) : null };
   }
 }
 

@@ -95,6 +95,9 @@ export class AuthorizationService {
     this.issuer = config.get('ISSUER', { infer: true });
   }
 
+  // For a signed-in user whose consent is remembered, three statements (the minimum;
+  // test/statement-counts.e2e-spec.ts holds it): the session with its user (SessionGuard), the
+  // client with that user's consent, and the code's insert.
   async authorize(params: RawParams, session: BrowserSession): Promise<string> {
     const { client, approved } = await this.verifiedClient(
       readParam(params, 'client_id'),

@@ -7,7 +7,8 @@ import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { ValidationFailedException } from '../common/validation';
-import { hydrate, selectColumns } from '../database/prepared-select';
+import { Row } from '../database/sql';
+import { CLIENT_COLUMNS, clientOfRow } from './client-row';
 import { inTransaction } from '../database/transactions';
 import { Client, ClientStatus } from './client.entity';
 import { clientEvent, ClientEventRecord } from './client-events';
@@ -32,7 +33,7 @@ export class ClientsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
   ) {
-    this.byId = `SELECT ${selectColumns(dataSource, Client, 'c')} FROM clients c WHERE c.client_id = ?`;
+    this.byId = `SELECT ${CLIENT_COLUMNS(dataSource)} FROM clients c WHERE c.client_id = ?`;
   }
 
   // The secret is returned here once; only its SHA-256 is stored. An operator's client is approved
@@ -107,13 +108,11 @@ export class ClientsService {
     return client;
   }
 
-  // The client by id whatever its state (read on every token, revocation and introspection
-  // request, hence prepared). MySQL's binary collation still ignores trailing spaces (PAD SPACE):
-  // `id ` would find `id`. The id must match byte for byte, as it does on SQLite.
+  // The client by id whatever its state (read on every revocation and introspection request,
+  // hence prepared), matched byte for byte (see clientOfRow).
   async find(clientId: string): Promise<Client | null> {
-    const [raw] = await this.dataSource.query<Record<string, unknown>[]>(this.byId, [clientId]);
-    const client = raw && hydrate(this.dataSource, Client, raw, 'c');
-    return client?.clientId === clientId ? client : null;
+    const [raw] = await this.dataSource.query<Row[]>(this.byId, [clientId]);
+    return clientOfRow(this.dataSource, raw ?? null, clientId);
   }
 
   // `needsReview`: a change to what operators review sends the client back to them (a developer's

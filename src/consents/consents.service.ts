@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Client } from '../clients/client.entity';
+import { CLIENT_COLUMNS, clientOfRow } from '../clients/client-row';
 import { Actor } from '../common/actor';
 import { GrantsOf } from '../common/grants';
-import { hydrate, selectColumns } from '../database/prepared-select';
 import { Sql } from '../database/sql';
 import { inTransaction } from '../database/transactions';
 import { Consent } from './consent.entity';
@@ -31,22 +31,21 @@ export class ConsentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
   ) {
-    this.clientWithConsent = `SELECT ${selectColumns(dataSource, Client, 'c')}, k.scope AS consent_scope
+    this.clientWithConsent = `SELECT ${CLIENT_COLUMNS(dataSource)}, k.scope AS consent_scope
       FROM clients c LEFT JOIN consents k ON k.client_id = c.client_id AND k.user_id = ?
       WHERE c.client_id = ?`;
     this.sql = new Sql(dataSource);
   }
 
   // The client an authorization request names, with what `userId` (the session's user, if any)
-  // has approved for it so far, in one read. Null for no such client (MySQL's binary collation
-  // ignores trailing spaces: the id must match byte for byte, as on SQLite).
+  // has approved for it so far, in one read. Null for no such client.
   async clientFor(
     clientId: string,
     userId: string | null,
   ): Promise<{ client: Client; approved: Approved } | null> {
     const raw = await this.sql.row(null, this.clientWithConsent, [userId, clientId]);
-    const client = raw && hydrate(this.dataSource, Client, raw, 'c');
-    if (!raw || client?.clientId !== clientId) {
+    const client = clientOfRow(this.dataSource, raw, clientId);
+    if (!raw || !client) {
       return null;
     }
     const scope = raw.consent_scope;

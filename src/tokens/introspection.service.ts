@@ -46,6 +46,8 @@ export class IntrospectionService {
     this.issuer = config.get('ISSUER', { infer: true });
   }
 
+  // An access token costs two statements (the minimum; test/statement-counts.e2e-spec.ts): the
+  // caller's client (client authentication), and the token with its user and its client's state.
   async introspect(caller: Client, token: string): Promise<IntrospectionResponse> {
     if (caller.isPublic) {
       // §2.1: the endpoint requires authentication, which a public client cannot give.

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Client } from '../clients/client.entity';
-import { hydrate, selectColumns } from '../database/prepared-select';
+import { CLIENT_COLUMNS, clientOfRow } from '../clients/client-row';
 import { dateOf, dateOrNull, Row, Sql, textOrNull } from '../database/sql';
 import { RefreshToken } from './refresh-token.entity';
 import { FamilyState, TokenOwner } from './token-rules';
@@ -38,7 +38,7 @@ export class RefreshTokenStore {
     const family = `LEFT JOIN refresh_token_families f ON f.id = t.family_id
       LEFT JOIN users u ON u.id = t.user_id`;
     this.byHash = `SELECT ${PRESENTED_COLUMNS} FROM refresh_tokens t ${family} WHERE t.token_hash = ?`;
-    this.withClient = `SELECT ${selectColumns(dataSource, Client, 'c')}, ${PRESENTED_COLUMNS}
+    this.withClient = `SELECT ${CLIENT_COLUMNS(dataSource)}, ${PRESENTED_COLUMNS}
       FROM clients c
       LEFT JOIN refresh_tokens t ON t.token_hash = ? AND t.client_id = c.client_id ${family}
       WHERE c.client_id = ?`;
@@ -61,12 +61,8 @@ export class RefreshTokenStore {
     tokenHash: string,
   ): Promise<{ client: Client | null; token: StoredRefreshToken | null }> {
     const row = await this.sql.row(null, this.withClient, [tokenHash, clientId]);
-    const client = row && hydrate(this.dataSource, Client, row, 'c');
-    // MySQL's binary collation ignores trailing spaces: the id must match byte for byte.
-    if (!row || client?.clientId !== clientId) {
-      return { client: null, token: null };
-    }
-    return { client, token: row.id === null ? null : storedToken(row) };
+    const client = clientOfRow(this.dataSource, row, clientId);
+    return { client, token: row && client && row.id !== null ? storedToken(row) : null };
   }
 
   async insertFamily(

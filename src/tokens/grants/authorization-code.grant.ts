@@ -19,6 +19,12 @@ import { ResourceTargets } from '../resource-targets.service';
 // RFC 6749 §4.1.3-4.1.4 with PKCE (RFC 7636 §4.5-4.6). Redeeming the code and inserting the tokens
 // commit together or not at all. A refused code stays spent (that commit happens too), and a code
 // presented a second time revokes everything issued from it (§4.1.2).
+//
+// Statements of an exchange (the minimum; test/statement-counts.e2e-spec.ts holds it): one read of
+// the client with the code and its user (in client authentication); then, in one transaction, the
+// conditional UPDATE that spends the code (single use is decided there, so it cannot be folded
+// into the read) and the inserts of the access token, the refresh token family and its first
+// token (three tables). Only a refused code is read again.
 @Injectable()
 export class AuthorizationCodeGrant {
   constructor(

@@ -21,6 +21,10 @@ import { TokenResponse, tokenResponse } from '../token-response';
 // Each instance remembers the hours it has recorded, so a client's other tokens of that hour are
 // one INSERT each, with no transaction; instances that record the same hour write one row (its id
 // is derived from the client and the hour, and a duplicate is dropped).
+//
+// Statements (the minimum; test/statement-counts.e2e-spec.ts holds it): the client, its rate-limit
+// window (one upsert that counts and tells; none when the limit is kept in Redis), the token's
+// insert, and once an hour per client and instance the audit insert, in a transaction with it.
 // The hour an issuance falls in, e.g. 2026-12-03T08.
 const hourOf = (date: Date) => date.toISOString().slice(0, 13);
 // Clients remembered at most; beyond, the memory starts again (each client's next token of the

@@ -17,6 +17,13 @@ import { TokenResponse } from '../token-response';
 // RFC 6749 §4.3, for trusted confidential clients that list the grant. The password is checked by
 // the same service as the login page: argon2id, a dummy hash for unknown users, and the same
 // per-account and per-address attempt counters.
+//
+// Statements (test/statement-counts.e2e-spec.ts): the client and its rate-limit window; the attempt
+// counters (read for a lockout, counted for the account and the address, read again); the user,
+// and the user again once the hash is checked (it takes a while: a change meanwhile must win);
+// the counters cleared; the tokens in one transaction. Not the minimum: the two counts could be one
+// multi-row upsert and the two clears one UPDATE. The argon2id verification costs about fifty
+// times all of these statements together, so they are left as they are.
 @Injectable()
 export class PasswordGrant {
   constructor(

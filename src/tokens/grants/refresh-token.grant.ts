@@ -17,6 +17,12 @@ import { TokenResponseExtensions } from '../token-response-extensions';
 
 // RFC 6749 §6 with rotation: every use returns a new refresh token of the same family. A refusal
 // that revokes the family (reuse) is committed before it is answered.
+//
+// Statements of a rotation (the minimum; test/statement-counts.e2e-spec.ts holds it): one read of
+// the client with the presented token, its family and its owner (in client authentication); then,
+// in one transaction, the compare-and-set on the family row that decides and records the rotation,
+// and the inserts of the new refresh token and access token (two tables). A token row is never
+// updated on rotation.
 @Injectable()
 export class RefreshTokenGrant {
   constructor(
