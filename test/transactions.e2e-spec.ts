@@ -51,4 +51,29 @@ describe('inTransaction', () => {
     );
     expect(Number(rows[0].n)).toBe(0);
   });
+
+  // SQLite has one connection: a statement sent while another request's transaction is open would
+  // run inside it, and vanish with its rollback. Writes from outside wait for it instead.
+  it('should keep a write made by another request while a transaction is open and then rolls back', async () => {
+    const failure = new Error('work failed');
+    let opened!: () => void;
+    const isOpen = new Promise<void>((resolve) => (opened = resolve));
+    const transaction = inTransaction(t.dataSource, async (manager) => {
+      await manager.query(
+        "INSERT INTO login_attempts (`key`, failures, window_started_at) VALUES ('inside', 1, '2026-01-01 00:00:00')",
+      );
+      opened();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      throw failure;
+    });
+    await isOpen;
+    await t.dataSource.query(
+      "INSERT INTO login_attempts (`key`, failures, window_started_at) VALUES ('outside', 1, '2026-01-01 00:00:00')",
+    );
+    await expect(transaction).rejects.toBe(failure);
+    const rows = await t.dataSource.query<{ key: string }[]>(
+      "SELECT `key` FROM login_attempts WHERE `key` IN ('inside', 'outside') ORDER BY `key`",
+    );
+    expect(rows.map((row) => row.key)).toEqual(['outside']);
+  });
 });

@@ -4,7 +4,8 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
 import { DatabaseTarget } from '../config/env.validation';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
-import { retryBusyStatements, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy';
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy';
+import { serializeSqlite } from './sqlite-connection';
 
 // The one description of the database, shared by the app, the CLI and `npm run migration:run`.
 // It lists no entities: each feature module registers its own (TypeOrmModule.forFeature, loaded
@@ -55,7 +56,7 @@ export function createDataSource(target: DatabaseTarget): DataSource {
 export function newDataSource(options: DataSourceOptions): DataSource {
   const dataSource = new DataSource(options);
   if (options.type === 'better-sqlite3') {
-    retryBusyStatements(dataSource);
+    serializeSqlite(dataSource);
   }
   return dataSource;
 }

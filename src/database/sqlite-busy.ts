@@ -1,4 +1,3 @@
-import { DataSource, QueryRunner } from 'typeorm';
 import { driverCode } from '../common/database-errors';
 
 // SQLite lets one process write at a time: while another one (the CLI, a second server on the same
@@ -30,25 +29,4 @@ export async function retryWhileBusy<T>(attempt: () => Promise<T>): Promise<T> {
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   }
-}
-
-// A statement outside a transaction is retried on its own; inside one, the error ends the
-// transaction, which inTransaction runs again whole. TypeORM's SQLite driver hands out one query
-// runner (the one connection) that every query goes through, so its runners are the place for it.
-export function retryBusyStatements(dataSource: DataSource): void {
-  const driver = dataSource.driver;
-  const create = driver.createQueryRunner.bind(driver);
-  const retrying = new WeakSet<QueryRunner>();
-  driver.createQueryRunner = (mode) => {
-    const runner = create(mode);
-    if (!retrying.has(runner)) {
-      const query: QueryRunner['query'] = runner.query.bind(runner);
-      runner.query = ((...args: Parameters<QueryRunner['query']>) =>
-        runner.isTransactionActive
-          ? query(...args)
-          : retryWhileBusy(() => query(...args))) as QueryRunner['query'];
-      retrying.add(runner);
-    }
-    return runner;
-  };
 }

@@ -1,14 +1,13 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { isDeadlock } from '../common/database-errors';
 import { isMysql } from './named-query';
-import { retryWhileBusy } from './sqlite-busy';
+import { runOnSqlite } from './sqlite-connection';
 
 // For Repository.save() of one entity: TypeORM would wrap it in a transaction of its own, and on
 // SQLite's single connection that transaction could nest inside (or around) one of inTransaction's
 // and roll part of it back. One row needs no transaction. Only inTransaction opens transactions.
 export const SINGLE_STATEMENT = { transaction: false } as const;
 
-const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 // A deadlock on one server, or a certification conflict on a Galera cluster (another node committed
 // a write to the same rows first; reported as the same ER_LOCK_DEADLOCK), rolls the whole
 // transaction back: it is run again, at most this many times in all, after a short random pause
@@ -16,8 +15,9 @@ const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
 const MYSQL_ATTEMPTS = 5;
 const RETRY_PAUSE_MS = 5;
 
-// Runs `work` in one transaction. On SQLite there is a single connection, so two transactions
-// open at once would collide: they run one after another. On MySQL, READ COMMITTED keeps the
+// Runs `work` in one transaction. On SQLite there is a single connection, so a transaction runs
+// alone on it: other transactions and other requests' statements wait (sqlite-connection.ts).
+// On MySQL, READ COMMITTED keeps the
 // family-wide UPDATEs free of gap locks, and a deadlock or certification conflict (the whole
 // transaction was rolled back) is retried as MySQL and Galera recommend.
 export async function inTransaction<T>(
@@ -25,14 +25,9 @@ export async function inTransaction<T>(
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   if (!isMysql(dataSource)) {
-    const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
-    // Refused for the lock another process holds: rolled back, and run again once it may be free.
-    const run = previous.then(() => retryWhileBusy(() => dataSource.transaction(work)));
-    sqliteQueues.set(
-      dataSource,
-      run.catch(() => undefined),
-    );
-    return run;
+    // One unit on the one connection (sqlite-connection.ts); refused for the lock another process
+    // holds, it is rolled back and run again once the lock may be free.
+    return runOnSqlite(dataSource, () => dataSource.transaction(work));
   }
   for (let attempt = 1; ; attempt++) {
     try {
