@@ -178,7 +178,8 @@ describe('hosted login and sessions', () => {
       expect(await failures(accountKey('erin'))).toBe(0);
     });
 
-    it('should check at most 5 passwords of an account however many guesses arrive at once', async () => {
+    // Each attempt is judged by its own place in the count: the first 5 of a burst are checked.
+    it('should check exactly 5 passwords of an account however many guesses arrive at once', async () => {
       await createUser(t.server, { username: 'hank' }).expect(201);
       const browser = new Browser(t.server);
       await browser.get('/login');
@@ -186,14 +187,13 @@ describe('hosted login and sessions', () => {
         Array.from({ length: 20 }, (_, i) => browser.login('hank', `wrong-password-${i}`)),
       );
       const statuses = results.map((res) => res.status);
-      const checked = statuses.filter((status) => status === 400).length;
-      expect(checked).toBeGreaterThanOrEqual(1);
-      expect(checked).toBeLessThanOrEqual(5);
-      expect(statuses.filter((status) => status === 429)).toHaveLength(20 - checked);
+      expect(statuses.filter((status) => status === 400)).toHaveLength(5);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(15);
     });
 
-    // Every attempt counts before its password is checked, so some of a burst of correct sign-ins
-    // may be refused; a success clears the account's counter, so no lockout is left behind.
+    // Every attempt counts before its password is checked, so of a burst of correct sign-ins the
+    // first 5 go through and the rest are refused; a success clears the account's counter, so no
+    // lockout is left behind.
     it('should not leave the account locked after many correct sign-ins at once', async () => {
       await createUser(t.server, { username: 'ivy' }).expect(201);
       const browsers = Array.from({ length: 10 }, () => new Browser(t.server));
@@ -204,7 +204,7 @@ describe('hosted login and sessions', () => {
         browsers.map((browser) => browser.login('ivy', STRONG_PASSWORD)),
       );
       const statuses = results.map((res) => res.status);
-      expect(statuses).toContain(303);
+      expect(statuses.filter((status) => status === 303).length).toBeGreaterThanOrEqual(5);
       expect(statuses.every((status) => status === 303 || status === 429)).toBe(true);
       expect(await failures(accountKey('ivy'))).toBe(0);
       const later = new Browser(t.server);

@@ -143,7 +143,6 @@ describe('statements per operation', () => {
       'SELECT login_attempts',
       'INSERT login_attempts',
       'INSERT login_attempts',
-      'SELECT login_attempts',
       'SELECT users',
       'SELECT users',
       'DELETE login_attempts',

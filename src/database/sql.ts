@@ -45,11 +45,27 @@ export class Sql {
     return result.affected ?? 0;
   }
 
+  // The count an upsert leaves behind, in one round trip: on SQLite the first column of its
+  // RETURNING clause; on MySQL (no RETURNING) the value it handed to LAST_INSERT_ID(expr), which
+  // the statement's OK packet carries as its insert id. `statement` is the engine's own text.
+  async counted(
+    manager: EntityManager | null,
+    statement: string,
+    parameters: unknown[],
+  ): Promise<number> {
+    const result = await this.execute(manager, statement, parameters);
+    if (this.mysql) {
+      return Number((result.raw as { insertId: number | string }).insertId);
+    }
+    const [row] = result.records as Row[];
+    return Number(Object.values(row)[0]);
+  }
+
   private async execute(
     manager: EntityManager | null,
     statement: string,
     parameters: unknown[],
-  ): Promise<{ records: unknown[]; affected?: number }> {
+  ): Promise<{ records: unknown[]; affected?: number; raw: unknown }> {
     const values = this.mysql ? parameters : parameters.map(sqliteValue);
     const own = manager?.queryRunner;
     const runner: QueryRunner = own ?? this.dataSource.createQueryRunner();

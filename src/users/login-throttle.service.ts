@@ -1,18 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { isMysql, namedQuery } from '../database/named-query';
+import { Sql } from '../database/sql';
 import { LoginAttempt } from './login-attempt.entity';
 import { ThrottleRule, retryAfterSeconds } from './login-throttle';
 
 export type ThrottledKey = { key: string; rule: ThrottleRule };
 
 // Attempt counters in the database, so every instance (and the password grant) sees the same
-// numbers. An attempt is counted with one atomic upsert before its password is checked, so a burst
-// of parallel guesses cannot slip past the limit while earlier checks are still running.
+// numbers. An attempt is counted with one atomic upsert before its password is checked, and is
+// judged by the count that upsert gave it (its own place in the window): of a burst of parallel
+// attempts, exactly the first `limit` go on to their password check, whether they are guesses or
+// the owner's correct password.
 @Injectable()
 export class LoginThrottleService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly sql: Sql;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.sql = new Sql(dataSource);
+  }
 
   // Counts an attempt against every key; answers the seconds to wait (0: go ahead). An attempt
   // refused by a lockout already running is not counted, so it adds no row: a locked address
@@ -27,10 +33,12 @@ export class LoginThrottleService {
     if (locked > 0) {
       return locked;
     }
+    let wait = 0;
     for (const { key, rule } of keys) {
-      await this.increment(key, rule, now);
+      const failures = await this.increment(key, rule, now);
+      wait = Math.max(wait, retryAfterSeconds({ failures, lockedUntil: null }, rule, now));
     }
-    return this.waitFor(keys, now, () => true);
+    return wait;
   }
 
   // A correct password: the account starts afresh, and the attempt no longer counts against the
@@ -60,8 +68,8 @@ export class LoginThrottleService {
   }
 
   // Within the window the count grows, and passing the limit starts a lockout. Once both the
-  // window and any lockout are over, the count starts again at 1.
-  private async increment(key: string, rule: ThrottleRule, now: Date): Promise<void> {
+  // window and any lockout are over, the count starts again at 1. Answers the new count.
+  private async increment(key: string, rule: ThrottleRule, now: Date): Promise<number> {
     const parameters = {
       key,
       now,
@@ -73,11 +81,11 @@ export class LoginThrottleService {
     const over = `window_started_at < :windowStart AND ${unlocked}`;
     // MySQL assigns left to right and later expressions see earlier results: failures goes first,
     // and `failures = 1` then means "a new window". SQLite reads the old row everywhere.
-    const sql = isMysql(this.dataSource)
+    const sql = this.sql.mysql
       ? `INSERT INTO login_attempts (\`key\`, failures, window_started_at, locked_until)
-         VALUES (:key, 1, :now, NULL)
+         VALUES (:key, LAST_INSERT_ID(1), :now, NULL)
          ON DUPLICATE KEY UPDATE
-           failures = IF(${over}, 1, failures + 1),
+           failures = LAST_INSERT_ID(IF(${over}, 1, failures + 1)),
            locked_until = IF(failures = 1, NULL,
              IF(failures > :limit AND ${unlocked}, :lockedUntil, locked_until)),
            window_started_at = IF(failures = 1, :now, window_started_at)`
@@ -88,7 +96,13 @@ export class LoginThrottleService {
            locked_until = CASE WHEN ${over} THEN NULL
              WHEN failures + 1 > :limit AND ${unlocked} THEN :lockedUntil
              ELSE locked_until END,
-           window_started_at = CASE WHEN ${over} THEN :now ELSE window_started_at END`;
-    await namedQuery(this.dataSource, sql, parameters);
+           window_started_at = CASE WHEN ${over} THEN :now ELSE window_started_at END
+         RETURNING failures`;
+    const [statement, values] = this.dataSource.driver.escapeQueryWithParameters(
+      sql,
+      parameters,
+      {},
+    );
+    return this.sql.counted(null, statement, values);
   }
 }
