@@ -19,15 +19,12 @@ import { OAuthError } from '../common/oauth-error';
 import { RawParams, readParam } from '../common/oauth-params';
 import { AuthorizationCodesService, CodeRead } from '../authorization/authorization-codes.service';
 import { ClientAssertions, JWT_BEARER_ASSERTION } from './client-assertions';
-import { RefreshTokenStore, StoredRefreshToken } from './refresh-token.store';
+import { RefreshTokenRead, RefreshTokenStore } from './refresh-token.store';
 import {
   ClientCredentials,
   clientAuthenticationFailed,
   readClientCredentials,
 } from './client-credentials';
-
-// A refresh request's token as read with its client (token null: not that client's, or none).
-export type RefreshTokenRead = { tokenHash: string; token: StoredRefreshToken | null };
 
 // What a token request presents, read with its client in the same statement.
 export type GrantRead = { refreshToken?: RefreshTokenRead; code?: CodeRead };

@@ -15,6 +15,9 @@ export type StoredRefreshToken = TokenRow & {
   owner: (TokenOwner & { id: string; username: string }) | null;
 };
 
+// A refresh request's token as read with its client (token null: not that client's, or none).
+export type RefreshTokenRead = { tokenHash: string; token: StoredRefreshToken | null };
+
 // A presented token with its family and its owner (aliases t, f and u).
 const PRESENTED_COLUMNS = `t.id, t.token_hash, t.client_id, t.user_id, t.scope, t.resource,
   t.family_id, t.parent_id, t.revoked_at, t.expires_at, t.created_at,

@@ -10,7 +10,12 @@ import { resolveScope, scopesStillAllowed } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { AccessGrant } from './access-tokens.service';
 import { RefreshTokenFamilies } from './refresh-token-families.service';
-import { RefreshTokenStore, StoredRefreshToken, TokenRow } from './refresh-token.store';
+import {
+  RefreshTokenRead,
+  RefreshTokenStore,
+  StoredRefreshToken,
+  TokenRow,
+} from './refresh-token.store';
 import {
   FamilyState,
   isIdleExpired,
@@ -81,7 +86,7 @@ export class RefreshTokensService {
     client: Client,
     requestedScope: string | undefined,
     clientIp: string,
-    read?: { tokenHash: string; token: StoredRefreshToken | null },
+    read?: RefreshTokenRead,
   ): Promise<RefreshRotation> {
     const now = new Date();
     // Read with the client already (ClientAuthGuard), or now. Either read may be older than this

@@ -6,7 +6,7 @@ import { OAuthError, throwIfOAuthError } from '../../common/oauth-error';
 import { requiredParam } from '../../common/oauth-params';
 import { inTransaction } from '../../database/transactions';
 import { AccessTokensService } from '../access-tokens.service';
-import { RefreshTokenRead } from '../client-auth.guard';
+import { RefreshTokenRead } from '../refresh-token.store';
 import { TokenRequestDto } from '../dto/token-request.dto';
 import { RefreshTokensService } from '../refresh-tokens.service';
 import { Api } from '../../apis/api.entity';
