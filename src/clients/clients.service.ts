@@ -5,7 +5,7 @@ import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity
 import { AuditDetails } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../common/actor';
-import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
+import { generateClientId, generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { ValidationFailedException } from '../common/validation';
 import { Row } from '../database/sql';
 import { CLIENT_COLUMNS, clientOfRow } from './client-row';
@@ -41,7 +41,7 @@ export class ClientsService {
   async create(input: CreateClientDto, actor: Actor, owner?: Ownership): Promise<IssuedClient> {
     const now = new Date();
     const client = this.clients.create({
-      clientId: generateOpaqueSecret(16),
+      clientId: generateClientId(),
       secretHash: null,
       clientName: input.client_name,
       redirectUris: input.redirect_uris ?? [],

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { generateOpaqueSecret, secretMatchesHash, sha256Hex } from './crypto';
+import { generateClientId, generateOpaqueSecret, secretMatchesHash, sha256Hex } from './crypto';
 
 describe('crypto', () => {
   it('should generate 256-bit base64url secrets that differ every time', () => {
@@ -8,6 +8,16 @@ describe('crypto', () => {
     expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(first, 'base64url')).toHaveLength(32);
     expect(first).not.toBe(second);
+  });
+
+  // One draw in 32 would otherwise start with - or _ (and `--client_id -x…` is an option).
+  it('should generate 128-bit client ids that start with a letter or a digit', () => {
+    const ids = Array.from({ length: 2000 }, () => generateClientId());
+    for (const id of ids) {
+      expect(id).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{21}$/);
+      expect(Buffer.from(id, 'base64url')).toHaveLength(16);
+    }
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('should hash with SHA-256 as lowercase hex', () => {

@@ -5,6 +5,18 @@ export function generateOpaqueSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+// A client_id: 128 random bits, base64url (22 characters), starting with a letter or a digit, so
+// that `--client_id ID` on the command line is never read as an option (a draw that starts with
+// `-` or `_` is drawn again; the ids stay uniform over the rest).
+export function generateClientId(): string {
+  for (;;) {
+    const id = generateOpaqueSecret(16);
+    if (/^[A-Za-z0-9]/.test(id)) {
+      return id;
+    }
+  }
+}
+
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
