@@ -91,7 +91,7 @@ function sqliteValue(value: unknown): unknown {
   return value;
 }
 
-export function sqliteDatetime(date: Date): string {
+function sqliteDatetime(date: Date): string {
   return date.toISOString().slice(0, 23).replace('T', ' ');
 }
 

@@ -1,4 +1,3 @@
-import { PreparedFind } from '../database/prepared-select';
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -6,6 +5,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { ValidationFailedException } from '../common/validation';
 import { isUniqueViolation } from '../common/database-errors';
+import { PreparedFind } from '../database/prepared-select';
 import { SINGLE_STATEMENT } from '../database/transactions';
 import {
   CreateUserDto,
