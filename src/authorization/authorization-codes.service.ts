@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
 import { GrantsOf } from '../common/grants';
 import { requestableScopes, scopeList } from '../common/scope';
@@ -34,10 +33,10 @@ export type CodeRedemption =
   | { outcome: 'reused'; code: StoredCode }
   | { outcome: 'invalid' };
 
-// What the token request presents along with the code (RFC 6749 §4.1.3, RFC 7636 §4.5).
 // A code as read with its client (code null: no such code).
 export type CodeRead = { codeHash: string; code: StoredCode | null };
 
+// What the token request presents along with the code (RFC 6749 §4.1.3, RFC 7636 §4.5).
 export type CodePresentation = {
   client: { clientId: string; redirectUris: string[]; scope: string };
   redirectUri: string | undefined;
@@ -67,7 +66,6 @@ export class AuthorizationCodesService {
   private readonly ttlMs: number;
 
   constructor(
-    @InjectRepository(AuthorizationCode) private readonly codes: Repository<AuthorizationCode>,
     private readonly store: AuthorizationCodeStore,
     config: ConfigService<Env, true>,
   ) {

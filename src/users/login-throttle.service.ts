@@ -25,11 +25,7 @@ export class LoginThrottleService {
   // posting random usernames cannot grow the table.
   async countAttempt(keys: ThrottledKey[]): Promise<number> {
     const now = new Date();
-    const locked = await this.waitFor(
-      keys,
-      now,
-      (row) => row.lockedUntil !== null && row.lockedUntil > now,
-    );
+    const locked = await this.lockedFor(keys, now);
     if (locked > 0) {
       return locked;
     }
@@ -48,16 +44,13 @@ export class LoginThrottleService {
     await this.dataSource.getRepository(LoginAttempt).decrement({ key: ipKey }, 'failures', 1);
   }
 
-  // The longest wait any of the keys' rows (those `considered`) imposes now.
-  private async waitFor(
-    keys: ThrottledKey[],
-    now: Date,
-    considered: (row: LoginAttempt) => boolean,
-  ): Promise<number> {
+  // The longest wait a lockout running on any of the keys imposes now (0: none).
+  private async lockedFor(keys: ThrottledKey[], now: Date): Promise<number> {
     const rows = await this.dataSource
       .getRepository(LoginAttempt)
       .findBy(keys.map(({ key }) => ({ key })));
-    const byKey = new Map(rows.filter(considered).map((row) => [row.key, row]));
+    const locked = rows.filter((row) => row.lockedUntil !== null && row.lockedUntil > now);
+    const byKey = new Map(locked.map((row) => [row.key, row]));
     return Math.max(
       0,
       ...keys.map(({ key, rule }) => {

@@ -19,7 +19,7 @@ import { TokenResponse } from '../token-response';
 // per-account and per-address attempt counters.
 //
 // Statements (test/statement-counts.e2e-spec.ts): the client and its rate-limit window; the attempt
-// counters (read for a lockout, counted for the account and the address, read again); the user,
+// counters (read for a lockout, then counted for the account and the address); the user,
 // and the user again once the hash is checked (it takes a while: a change meanwhile must win);
 // the counters cleared; the tokens in one transaction. Not the minimum: the two counts could be one
 // multi-row upsert and the two clears one UPDATE. The argon2id verification costs about fifty
