@@ -172,6 +172,29 @@ describe('hosted login and sessions', () => {
       expect(locked.headers).toMatchObject(PAGE_HEADERS);
       expect(await failures(accountKey('erin'))).toBe(6);
 
+      // An attempt while the lockout runs waits what is left of it; its password is not checked,
+      // so it does not count against the address.
+      await t.dataSource.query(
+        `UPDATE login_attempts SET locked_until = ? WHERE ${quotedKey} = ?`,
+        [sqlDate(t, Date.now() + 120_000), accountKey('erin')],
+      );
+      // Every request of this suite comes from the one test address.
+      const addressFailures = async () =>
+        Number(
+          (
+            await t.dataSource.query(
+              `SELECT failures FROM login_attempts WHERE ${quotedKey} LIKE 'ip:%'`,
+            )
+          )[0].failures,
+        );
+      const address = await addressFailures();
+      const later = await browser.login('erin', STRONG_PASSWORD);
+      expect(later.status).toBe(429);
+      expect(Number(later.headers['retry-after'])).toBeGreaterThan(110);
+      expect(Number(later.headers['retry-after'])).toBeLessThanOrEqual(120);
+      expect(await addressFailures()).toBe(address);
+      expect(await failures(accountKey('erin'))).toBe(7);
+
       await endLockout(accountKey('erin'));
       const unlocked = await browser.login('erin', STRONG_PASSWORD);
       expect(unlocked.status).toBe(303);
@@ -454,6 +477,15 @@ describe('login throttling per IP', () => {
     const res = await browser.login('alice', STRONG_PASSWORD);
     expect(res.status).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(890);
+
+    // While the address is locked out, the usernames it posts add no rows.
+    const rows = async () =>
+      Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM login_attempts'))[0].n);
+    const before = await rows();
+    for (let i = 0; i < 5; i += 1) {
+      expect((await browser.login(`someone-new-${i}`, 'wrong-password-123')).status).toBe(429);
+    }
+    expect(await rows()).toBe(before);
 
     // Fifteen minutes later the address may try again.
     const quotedKey = t.database.engine === 'mysql' ? '`key`' : '"key"';

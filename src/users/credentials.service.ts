@@ -32,8 +32,8 @@ export class CredentialsService implements OnModuleInit {
     const account = accountKey(username);
     const address = ipKey(clientIp);
     const retryAfterSeconds = await this.throttle.countAttempt([
-      { key: account, rule: ACCOUNT_RULE },
       { key: address, rule: IP_RULE },
+      { key: account, rule: ACCOUNT_RULE },
     ]);
     if (retryAfterSeconds > 0) {
       return { outcome: 'throttled', retryAfterSeconds };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Sql } from '../database/sql';
 import { LoginAttempt } from './login-attempt.entity';
 import { ThrottleRule, retryAfterSeconds } from './login-throttle';
@@ -8,56 +8,77 @@ import { ThrottleRule, retryAfterSeconds } from './login-throttle';
 export type ThrottledKey = { key: string; rule: ThrottleRule };
 
 // Attempt counters in the database, so every instance (and the password grant) sees the same
-// numbers. An attempt is counted with one atomic upsert before its password is checked, and is
-// judged by the count that upsert gave it (its own place in the window): of a burst of parallel
-// attempts, exactly the first `limit` go on to their password check, whether they are guesses or
-// the owner's correct password.
+// numbers. An attempt is counted with one atomic upsert per key before its password is checked,
+// and is judged by the count that upsert gave it (its own place in the window): of a burst of
+// parallel attempts, exactly the first `limit` go on to their password check, whether they are
+// guesses or the owner's correct password.
+//
+// Statements: one upsert per key (each key's count comes back with its own statement: MySQL's OK
+// packet carries one value), and one UPDATE for both after a correct password. Only a refused
+// attempt sends more: the read of a running lockout's end, and the give-back below.
 @Injectable()
 export class LoginThrottleService {
   private readonly sql: Sql;
+  private readonly key: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.sql = new Sql(dataSource);
+    this.key = this.sql.mysql ? '`key`' : '"key"';
   }
 
-  // Counts an attempt against every key; answers the seconds to wait (0: go ahead). An attempt
-  // refused by a lockout already running is not counted, so it adds no row: a locked address
-  // posting random usernames cannot grow the table.
+  // Counts an attempt against each key in turn; answers the seconds to wait (0: go ahead). The
+  // first key that refuses it ends the count, and the keys counted before it get the attempt back:
+  // a password that is not checked counts against no one else. List the address first: a locked
+  // address then adds no row for the usernames it goes on posting, and the retries on a locked
+  // account do not count against everyone behind the same address.
   async countAttempt(keys: ThrottledKey[]): Promise<number> {
     const now = new Date();
-    const locked = await this.lockedFor(keys, now);
-    if (locked > 0) {
-      return locked;
-    }
-    let wait = 0;
-    for (const { key, rule } of keys) {
+    for (const [index, { key, rule }] of keys.entries()) {
       const failures = await this.increment(key, rule, now);
-      wait = Math.max(wait, retryAfterSeconds({ failures, lockedUntil: null }, rule, now));
+      const wait = await this.waitAfter(key, failures, rule, now);
+      if (wait > 0) {
+        await this.giveBack(keys.slice(0, index).map((counted) => counted.key));
+        return wait;
+      }
     }
-    return wait;
+    return 0;
   }
 
-  // A correct password: the account starts afresh, and the attempt no longer counts against the
-  // address.
+  // A correct password: the account starts afresh (a new window, as if it had no row), and the
+  // attempt no longer counts against the address.
   async succeeded(accountKey: string, ipKey: string): Promise<void> {
-    await this.dataSource.getRepository(LoginAttempt).delete({ key: accountKey });
-    await this.dataSource.getRepository(LoginAttempt).decrement({ key: ipKey }, 'failures', 1);
+    const key = this.key;
+    const account = `${key} = ?`;
+    await this.sql.run(
+      null,
+      `UPDATE login_attempts
+       SET failures = CASE WHEN ${account} THEN 0 ELSE failures - 1 END,
+           locked_until = CASE WHEN ${account} THEN NULL ELSE locked_until END,
+           window_started_at = CASE WHEN ${account} THEN ? ELSE window_started_at END
+       WHERE ${key} IN (?, ?)`,
+      [accountKey, accountKey, accountKey, new Date(), accountKey, ipKey],
+    );
   }
 
-  // The longest wait a lockout running on any of the keys imposes now (0: none).
-  private async lockedFor(keys: ThrottledKey[], now: Date): Promise<number> {
-    const rows = await this.dataSource
-      .getRepository(LoginAttempt)
-      .findBy(keys.map(({ key }) => ({ key })));
-    const locked = rows.filter((row) => row.lockedUntil !== null && row.lockedUntil > now);
-    const byKey = new Map(locked.map((row) => [row.key, row]));
-    return Math.max(
-      0,
-      ...keys.map(({ key, rule }) => {
-        const row = byKey.get(key);
-        return row ? retryAfterSeconds(row, rule, now) : 0;
-      }),
-    );
+  private async giveBack(keys: string[]): Promise<void> {
+    if (keys.length > 0) {
+      await this.dataSource.getRepository(LoginAttempt).decrement({ key: In(keys) }, 'failures', 1);
+    }
+  }
+
+  // The count one past the limit is the attempt that started the lockout: it waits all of it.
+  // A higher count arrived while a lockout ran: it waits what is left of it.
+  private async waitAfter(
+    key: string,
+    failures: number,
+    rule: ThrottleRule,
+    now: Date,
+  ): Promise<number> {
+    if (failures <= rule.limit + 1) {
+      return retryAfterSeconds({ failures, lockedUntil: null }, rule, now);
+    }
+    const row = await this.dataSource.getRepository(LoginAttempt).findOneBy({ key });
+    return retryAfterSeconds(row ?? { failures, lockedUntil: null }, rule, now);
   }
 
   // Within the window the count grows, and passing the limit starts a lockout. Once both the

@@ -18,12 +18,13 @@ import { TokenResponse } from '../token-response';
 // the same service as the login page: argon2id, a dummy hash for unknown users, and the same
 // per-account and per-address attempt counters.
 //
-// Statements (test/statement-counts.e2e-spec.ts): the client and its rate-limit window; the attempt
-// counters (read for a lockout, then counted for the account and the address); the user,
-// and the user again once the hash is checked (it takes a while: a change meanwhile must win);
-// the counters cleared; the tokens in one transaction. Not the minimum: the two counts could be one
-// multi-row upsert and the two clears one UPDATE. The argon2id verification costs about fifty
-// times all of these statements together, so they are left as they are.
+// Statements (test/statement-counts.e2e-spec.ts), 12, the minimum for what each one guarantees:
+// the client, and its rate-limit window; the attempt counted for the address, then the account
+// (one upsert each: an attempt is judged by the count its own statement gave it, and MySQL's OK
+// packet carries one count per statement); the user, and the user again once the hash is checked
+// (it takes a while: a change meanwhile must win, so the row is read as it is then); both counters
+// cleared in one UPDATE; the tokens in one transaction (three tables: BEGIN, three inserts,
+// COMMIT). The argon2id verification costs about fifty times all of these together.
 @Injectable()
 export class PasswordGrant {
   constructor(
