@@ -4,7 +4,7 @@
 //
 //   npm run bench -- [--workers 32] [--duration 10] [--warmup 2] [--engines sqlite,mysql]
 //                    [--scenarios a,b] [--no-peer] [--no-write] [--soak [--soak-minutes 10]]
-//                    [--profile DIR]
+//                    [--profile DIR] [--no-ceilings]
 //   npm run bench -- --cluster [--workers 32] [--duration 10] [--scenarios a,b]
 //
 // MySQL: a fresh database on BENCH_MYSQL_URL (default mysql://root:@127.0.0.1:3306), dropped after.
@@ -46,7 +46,13 @@ const SCENARIOS = [
   'api_me_jwt',
 ];
 
-const { values: args } = parseArgs({
+const USAGE = `usage: npm run bench -- [--workers 32] [--duration 10] [--warmup 2]
+         [--engines sqlite,mysql] [--scenarios ${SCENARIOS.join(',')}]
+         [--no-peer] [--no-write] [--no-ceilings] [--profile DIR] [--soak [--soak-minutes 10]]
+       npm run bench -- --cluster [--workers 32] [--duration 10] [--scenarios a,b]
+See docs/benchmarks.md.`;
+
+const { values: args } = parseOptions({
   options: {
     workers: { type: 'string', default: '32' },
     duration: { type: 'string', default: '10' },
@@ -60,8 +66,32 @@ const { values: args } = parseArgs({
     'soak-minutes': { type: 'string', default: '10' },
     // Writes a V8 CPU profile of each Portcullis server to this directory (node --cpu-prof).
     profile: { type: 'string' },
+    // Leaves the four ceilings out (for A/B runs of Portcullis alone; a written run needs them).
+    'no-ceilings': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args['no-ceilings'] && !args['no-write']) {
+  fail('--no-ceilings needs --no-write: the results section shows the ceilings');
+}
+
+// parseArgs, with a usage line instead of a stack trace for an option it does not know.
+function parseOptions(config) {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    fail(error.message);
+  }
+}
+
+function fail(message) {
+  console.error(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}
 const workers = Number(args.workers);
 const duration = Number(args.duration);
 const warmup = Number(args.warmup);
@@ -574,16 +604,8 @@ async function benchCluster() {
   }
 }
 
-async function main() {
-  if (args.cluster) {
-    await benchCluster();
-    return;
-  }
-  if (args.soak) {
-    await soak(Number(args['soak-minutes']));
-    return;
-  }
-  const ceilings = {
+async function measureCeilings() {
+  return {
     'bare node:http (fixed JSON)': await fixedJsonCeiling('node:http', 'bare-server.mjs'),
     'NestJS + Express, one route (fixed JSON)': await fixedJsonCeiling(
       'NestJS+Express',
@@ -597,6 +619,18 @@ async function main() {
     ),
     'argon2id verify': await argonCeiling(),
   };
+}
+
+async function main() {
+  if (args.cluster) {
+    await benchCluster();
+    return;
+  }
+  if (args.soak) {
+    await soak(Number(args['soak-minutes']));
+    return;
+  }
+  const ceilings = args['no-ceilings'] ? {} : await measureCeilings();
   const engines = {};
   for (const engine of args.engines.split(',')) {
     engines[engine] = await benchPortcullis(engine);

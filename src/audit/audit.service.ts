@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
 import { Actor } from '../common/actor';
-import { sha256Hex } from '../common/crypto';
+import { sha256Hex, timeOrderedId } from '../common/crypto';
 import { AuditDetails, AuditEvent, AuditEventType } from './audit-event.entity';
 import { AuditQueryDto } from './dto/audit.dto';
 
@@ -26,7 +25,7 @@ export class AuditService {
   constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
 
   async record(manager: EntityManager, record: AuditRecord): Promise<void> {
-    await manager.insert(AuditEvent, this.eventOf(record, randomUUID()));
+    await manager.insert(AuditEvent, this.eventOf(record, timeOrderedId()));
   }
 
   // A record kept once per `key`: a second one with the same key is dropped by the database (its

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull } from 'typeorm';
-import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
+import { generateOpaqueSecret, sha256Hex, timeOrderedId } from '../common/crypto';
 import { GrantsOf } from '../common/grants';
 import { requestableScopes, scopeList } from '../common/scope';
 import { Env } from '../config/env.validation';
@@ -76,7 +75,7 @@ export class AuthorizationCodesService {
     const code = generateOpaqueSecret(32);
     const now = new Date();
     await this.store.insert({
-      id: randomUUID(),
+      id: timeOrderedId(),
       codeHash: sha256Hex(code),
       clientId: grant.clientId,
       userId: grant.userId,
@@ -87,7 +86,7 @@ export class AuthorizationCodesService {
       codeChallengeMethod: grant.codeChallenge ? 'S256' : null,
       authentication: grant.signIn ? JSON.stringify(grant.signIn) : null,
       resource: grant.resource ?? null,
-      familyId: randomUUID(),
+      familyId: timeOrderedId(),
       expiresAt: new Date(now.getTime() + this.ttlMs),
       consumedAt: null,
       createdAt: now,

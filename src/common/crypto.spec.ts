@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { generateClientId, generateOpaqueSecret, secretMatchesHash, sha256Hex } from './crypto';
+import {
+  generateClientId,
+  generateOpaqueSecret,
+  secretMatchesHash,
+  sha256Hex,
+  timeOrderedId,
+} from './crypto';
 
 describe('crypto', () => {
   it('should generate 256-bit base64url secrets that differ every time', () => {
@@ -18,6 +24,19 @@ describe('crypto', () => {
       expect(Buffer.from(id, 'base64url')).toHaveLength(16);
     }
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('should make version 7 UUIDs carrying their millisecond, in the order they were made', () => {
+    const at = Date.UTC(2026, 11, 4, 19, 5, 6, 789);
+    const id = timeOrderedId(at);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(at);
+    expect(id.slice(0, 13)).toBe('01a24272-25e5');
+
+    const ids = Array.from({ length: 1000 }, (_, i) => timeOrderedId(at + i));
+    expect([...ids].sort()).toEqual(ids);
+    const sameMillisecond = Array.from({ length: 1000 }, () => timeOrderedId(at));
+    expect(new Set(sameMillisecond).size).toBe(1000);
   });
 
   it('should hash with SHA-256 as lowercase hex', () => {

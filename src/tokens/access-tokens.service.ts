@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { GrantsOf } from '../common/grants';
 import { Client } from '../clients/client.entity';
 import { TokenPrincipal } from '../common/access';
-import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
+import { generateOpaqueSecret, sha256Hex, timeOrderedId } from '../common/crypto';
 import { scopesStillAllowed } from '../common/scope';
 import { isIssuedAfterInvalidation } from './token-rules';
 import { Env } from '../config/env.validation';
@@ -63,7 +62,7 @@ export class AccessTokensService {
   }
 
   async issue(manager: EntityManager, grant: TokenGrant): Promise<IssuedAccessToken> {
-    const id = randomUUID();
+    const id = timeOrderedId();
     const api = grant.api ?? null;
     const format = api?.accessTokenFormat ?? grant.client.accessTokenFormat;
     const ttlSeconds = api?.accessTokenTtl ?? this.ttlSeconds;

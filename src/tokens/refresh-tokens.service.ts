@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Client } from '../clients/client.entity';
 import { clientActor } from '../common/actor';
-import { generateOpaqueSecret, sha256Hex } from '../common/crypto';
+import { generateOpaqueSecret, sha256Hex, timeOrderedId } from '../common/crypto';
 import { resolveScope, scopesStillAllowed } from '../common/scope';
 import { Env } from '../config/env.validation';
 import { AccessGrant } from './access-tokens.service';
@@ -181,7 +180,7 @@ export class RefreshTokensService {
   ): { value: string; row: TokenRow } {
     const value = generateOpaqueSecret(32);
     const row: TokenRow = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       tokenHash: sha256Hex(value),
       clientId: fields.clientId,
       userId: fields.userId,

@@ -1,6 +1,6 @@
+import { timeOrderedId } from '../../common/crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { Client } from '../../clients/client.entity';
@@ -61,7 +61,7 @@ export class ClientCredentialsGrant {
     if (typeof scope === 'string') {
       throw new OAuthError('invalid_scope', scope);
     }
-    const grant = { client, userId: null, scope, familyId: randomUUID(), api };
+    const grant = { client, userId: null, scope, familyId: timeOrderedId(), api };
     const hour = hourOf(new Date());
     if (this.auditedHour.get(client.clientId) === hour) {
       const access = await this.accessTokens.issue(this.dataSource.manager, grant);

@@ -1,6 +1,6 @@
+import { timeOrderedId } from '../../common/crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Client } from '../../clients/client.entity';
 import { OAuthError } from '../../common/oauth-error';
@@ -59,7 +59,7 @@ export class PasswordGrant {
     if (check.outcome === 'invalid') {
       throw new OAuthError('invalid_grant', 'invalid username or password');
     }
-    const grant = { client, userId: check.user.id, scope, familyId: randomUUID(), api };
+    const grant = { client, userId: check.user.id, scope, familyId: timeOrderedId(), api };
     return inTransaction(this.dataSource, (manager) =>
       this.issuer.issue(manager, grant, { grantType: 'password', signIn: null }),
     );
