@@ -16,6 +16,16 @@ describe('crypto', () => {
     expect(first).not.toBe(second);
   });
 
+  // The bytes come from a pool of 4 KiB: across its refills no secret repeats another.
+  it('should hand out each random byte once, across refills of its pool', () => {
+    const secrets = Array.from({ length: 600 }, (_, i) => generateOpaqueSecret(16 + (i % 3) * 8));
+    secrets.forEach((secret, i) => {
+      expect(Buffer.from(secret, 'base64url')).toHaveLength(16 + (i % 3) * 8);
+    });
+    expect(new Set(secrets).size).toBe(secrets.length);
+    expect(() => generateOpaqueSecret(4097)).toThrow(RangeError);
+  });
+
   // One draw in 32 would otherwise start with - or _ (and `--client_id -x…` is an option).
   it('should generate 128-bit client ids that start with a letter or a digit', () => {
     const ids = Array.from({ length: 2000 }, () => generateClientId());
