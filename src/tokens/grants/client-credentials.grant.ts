@@ -1,9 +1,9 @@
-import { timeOrderedId } from '../../common/crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import { Client } from '../../clients/client.entity';
+import { timeOrderedId } from '../../common/crypto';
 import { clientActor } from '../../common/actor';
 import { OAuthError } from '../../common/oauth-error';
 import { resolveScope, scopeList } from '../../common/scope';

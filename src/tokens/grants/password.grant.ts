@@ -1,8 +1,8 @@
-import { timeOrderedId } from '../../common/crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Client } from '../../clients/client.entity';
+import { timeOrderedId } from '../../common/crypto';
 import { OAuthError } from '../../common/oauth-error';
 import { requiredParam } from '../../common/oauth-params';
 import { resolveRequestedScope } from '../../common/scope';
