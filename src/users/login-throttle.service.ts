@@ -19,11 +19,12 @@ export type ThrottledKey = { key: string; rule: ThrottleRule };
 @Injectable()
 export class LoginThrottleService {
   private readonly sql: Sql;
+  // The column `key`, quoted as the engine quotes an identifier (it is a reserved word on MySQL).
   private readonly key: string;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.sql = new Sql(dataSource);
-    this.key = this.sql.mysql ? '`key`' : '"key"';
+    this.key = dataSource.driver.escape('key');
   }
 
   // Counts an attempt against each key in turn; answers the seconds to wait (0: go ahead). The
@@ -47,15 +48,14 @@ export class LoginThrottleService {
   // A correct password: the account starts afresh (a new window, as if it had no row), and the
   // attempt no longer counts against the address.
   async succeeded(accountKey: string, ipKey: string): Promise<void> {
-    const key = this.key;
-    const account = `${key} = ?`;
+    const account = `${this.key} = ?`;
     await this.sql.run(
       null,
       `UPDATE login_attempts
        SET failures = CASE WHEN ${account} THEN 0 ELSE failures - 1 END,
            locked_until = CASE WHEN ${account} THEN NULL ELSE locked_until END,
            window_started_at = CASE WHEN ${account} THEN ? ELSE window_started_at END
-       WHERE ${key} IN (?, ?)`,
+       WHERE ${this.key} IN (?, ?)`,
       [accountKey, accountKey, accountKey, new Date(), accountKey, ipKey],
     );
   }
