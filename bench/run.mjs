@@ -2,10 +2,7 @@
 // on this machine in one run. Closed loop: each worker sends its next request when the previous
 // answer arrives. See docs/benchmarks.md for what is measured and the last results.
 //
-//   npm run bench -- [--workers 32] [--duration 10] [--warmup 2] [--engines sqlite,mysql]
-//                    [--scenarios a,b] [--no-peer] [--no-write] [--soak [--soak-minutes 10]]
-//                    [--profile DIR] [--no-ceilings]
-//   npm run bench -- --cluster [--workers 32] [--duration 10] [--scenarios a,b]
+// Options: USAGE below (npm run bench -- --help).
 //
 // MySQL: a fresh database on BENCH_MYSQL_URL (default mysql://root:@127.0.0.1:3306), dropped after.
 // --cluster: 1, 2 and 3 instances on one MySQL server, then on the three nodes of a Galera cluster
