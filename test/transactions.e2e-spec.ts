@@ -76,4 +76,35 @@ describe('inTransaction', () => {
     );
     expect(rows.map((row) => row.key)).toEqual(['outside']);
   });
+
+  // A transaction's statements are told apart from everyone else's by its manager: one it sends
+  // around it would wait for the transaction that waits for it. The tests refuse it loudly.
+  it.each([
+    [
+      'a statement not sent through its manager',
+      (dataSource: DataSource) => dataSource.query('SELECT 1'),
+    ],
+    [
+      'another transaction',
+      (dataSource: DataSource) => inTransaction(dataSource, (inner) => inner.query('SELECT 1')),
+    ],
+  ])('should refuse %s inside a transaction on SQLite, and roll it back', async (what, around) => {
+    if (t.dataSource.options.type === 'mysql') {
+      return;
+    }
+    await expect(
+      inTransaction(t.dataSource, async (manager) => {
+        await manager.query(
+          "INSERT INTO login_attempts (`key`, failures, window_started_at) VALUES ('around', 1, '2026-01-01 00:00:00')",
+        );
+        await around(t.dataSource);
+      }),
+    ).rejects.toThrow(
+      `${what}, inside a transaction on SQLite: it would wait for the transaction, which waits for it`,
+    );
+    const rows = await t.dataSource.query<{ n: number }[]>(
+      "SELECT COUNT(*) AS n FROM login_attempts WHERE `key` = 'around'",
+    );
+    expect(rows).toEqual([{ n: 0 }]);
+  });
 });

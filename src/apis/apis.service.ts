@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
 import { PaginationQueryDto } from '../common/pagination.dto';
 import { Env } from '../config/env.validation';
@@ -81,8 +81,9 @@ export class ApisService {
   }
 
   // The API a `resource` names, byte for byte (MySQL's PAD SPACE would ignore trailing spaces).
-  async findByIdentifier(identifier: string): Promise<Api | null> {
-    const api = await this.apis.findOneBy({ identifier });
+  // Inside a transaction, pass its manager.
+  async findByIdentifier(identifier: string, manager?: EntityManager): Promise<Api | null> {
+    const api = await (manager?.getRepository(Api) ?? this.apis).findOneBy({ identifier });
     return api?.identifier === identifier ? api : null;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditDetails } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
@@ -109,9 +109,9 @@ export class ClientsService {
   }
 
   // The client by id whatever its state (read on every revocation and introspection request,
-  // hence prepared), matched byte for byte (see clientOfRow).
-  async find(clientId: string): Promise<Client | null> {
-    const [raw] = await this.dataSource.query<Row[]>(this.byId, [clientId]);
+  // hence prepared), matched byte for byte (see clientOfRow). Inside a transaction, pass its manager.
+  async find(clientId: string, manager?: EntityManager): Promise<Client | null> {
+    const [raw] = await (manager ?? this.dataSource).query<Row[]>(this.byId, [clientId]);
     return clientOfRow(this.dataSource, raw ?? null, clientId);
   }
 

@@ -1,7 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { isDeadlock } from '../common/database-errors';
 import { isMysql } from './named-query';
-import { runOnSqlite } from './sqlite-connection';
+import { transactionOn } from './runner-transaction';
+import { runSqliteTransaction } from './sqlite-connection';
 
 // For Repository.save() of one entity: TypeORM would wrap it in a transaction of its own, and on
 // SQLite's single connection that transaction could nest inside (or around) one of inTransaction's
@@ -15,9 +16,9 @@ export const SINGLE_STATEMENT = { transaction: false } as const;
 const MYSQL_ATTEMPTS = 5;
 const RETRY_PAUSE_MS = 5;
 
-// Runs `work` in one transaction. On SQLite there is a single connection, so a transaction runs
-// alone on it: other transactions and other requests' statements wait (sqlite-connection.ts).
-// On MySQL, READ COMMITTED keeps the
+// Runs `work` in one transaction; `work` sends every statement through the manager it is given. On
+// SQLite there is a single connection, so a transaction runs alone on it: other transactions and
+// other requests' statements wait (sqlite-connection.ts). On MySQL, READ COMMITTED keeps the
 // family-wide UPDATEs free of gap locks, and a deadlock or certification conflict (the whole
 // transaction was rolled back) is retried as MySQL and Galera recommend.
 export async function inTransaction<T>(
@@ -27,7 +28,7 @@ export async function inTransaction<T>(
   if (!isMysql(dataSource)) {
     // One unit on the one connection (sqlite-connection.ts); refused for the lock another process
     // holds, it is rolled back and run again once the lock may be free.
-    return runOnSqlite(dataSource, () => dataSource.transaction(work));
+    return runSqliteTransaction(dataSource, work);
   }
   for (let attempt = 1; ; attempt++) {
     try {
@@ -59,16 +60,7 @@ async function readCommittedTransaction<T>(
       await runner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
       readCommittedConnections.add(connection);
     }
-    await runner.startTransaction();
-    try {
-      const result = await work(runner.manager);
-      await runner.commitTransaction();
-      return result;
-    } catch (error) {
-      // As DataSource.transaction does: the work's error is the one that counts.
-      await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
-    }
+    return await transactionOn(runner, work);
   } finally {
     await runner.release();
   }

@@ -102,7 +102,7 @@ export class BackchannelLogoutService implements OnApplicationBootstrap, OnModul
   ): Promise<void> {
     const now = new Date();
     for (const clientId of clientIds) {
-      const client = await this.clients.find(clientId);
+      const client = await this.clients.find(clientId, manager);
       if (!client?.backchannelLogoutUri) {
         continue;
       }

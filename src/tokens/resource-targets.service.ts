@@ -5,6 +5,7 @@ import { ApisService } from '../apis/apis.service';
 import { resourceIndicatorProblem } from '../apis/resource-indicator';
 import { OAuthError } from '../common/oauth-error';
 import { Env } from '../config/env.validation';
+import { EntityManager } from 'typeorm';
 
 export type ResourceParams = { resource?: string; audience?: string };
 
@@ -46,12 +47,13 @@ export class ResourceTargets {
     return api;
   }
 
-  // The API a grant was issued for, by its identifier (null: the built-in API).
-  async ofGrant(resource: string | null): Promise<Api | null> {
+  // The API a grant was issued for, by its identifier (null: the built-in API), read in the
+  // grant's transaction.
+  async ofGrant(manager: EntityManager, resource: string | null): Promise<Api | null> {
     if (resource === null) {
       return null;
     }
-    const api = await this.apis.findByIdentifier(resource);
+    const api = await this.apis.findByIdentifier(resource, manager);
     if (!api) {
       throw new OAuthError('invalid_grant', 'the API of this grant is no longer registered');
     }

@@ -65,7 +65,7 @@ export class AuthorizationCodeGrant {
       if (!owner || !isIssuedAfterInvalidation(owner, issuedAt)) {
         return new OAuthError('invalid_grant', 'the authorization code is invalid or expired');
       }
-      const api = await this.targets.ofGrant(resource);
+      const api = await this.targets.ofGrant(manager, resource);
       return this.issuer.issue(
         manager,
         { client, userId, scope, familyId, api },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Client } from '../../clients/client.entity';
 import { OAuthError, throwIfOAuthError } from '../../common/oauth-error';
 import { requiredParam } from '../../common/oauth-params';
@@ -57,7 +57,7 @@ export class RefreshTokenGrant {
         return new OAuthError('invalid_scope', rotation.reason);
       }
       // Thrown, not returned: a refused resource rolls the rotation back (the token stays usable).
-      const api = await this.apiOf(rotation.resource, requestedApi);
+      const api = await this.apiOf(manager, rotation.resource, requestedApi);
       const scope = scopeForApi(rotation.grant.scope, api);
       if (typeof scope === 'string') {
         throw new OAuthError('invalid_scope', scope);
@@ -75,9 +75,13 @@ export class RefreshTokenGrant {
 
   // RFC 8707 §2.2: a grant for an API gives tokens for that API only; a grant for the built-in
   // API (every scope of the client) may be narrowed to a registered API and its scopes.
-  private async apiOf(grantResource: string | null, requested: Api | null | undefined) {
+  private async apiOf(
+    manager: EntityManager,
+    grantResource: string | null,
+    requested: Api | null | undefined,
+  ) {
     if (requested === undefined) {
-      return this.targets.ofGrant(grantResource);
+      return this.targets.ofGrant(manager, grantResource);
     }
     if (grantResource !== null && requested?.identifier !== grantResource) {
       throw new OAuthError('invalid_target', 'resource is not the API of this grant');
