@@ -1,6 +1,5 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import { AccountModule } from './account/account.module';
 import { ApisModule } from './apis/apis.module';
 import { AuditModule } from './audit/audit.module';
@@ -9,7 +8,7 @@ import { ClientOriginsCorsMiddleware } from './clients/client-origins-cors.middl
 import { ClientsModule } from './clients/clients.module';
 import { ConsentsModule } from './consents/consents.module';
 import { ErrorsFilter } from './common/errors.filter';
-import { loggerParams } from './common/logger';
+import { LoggingModule } from './common/logging.module';
 import { appConfigModule } from './config/config';
 import { Env, validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
@@ -57,13 +56,11 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         appConfigModule(env),
-        LoggerModule.forRoot(
-          loggerParams(env.LOG_LEVEL, logTo === 'stdout' ? 1 : 2, [
-            env.ADMIN_API_KEY,
-            env.SESSION_SECRET,
-            env.SIGNING_KEYS_SECRET,
-          ]),
-        ),
+        LoggingModule.forRoot(env.LOG_LEVEL, logTo === 'stdout' ? 1 : 2, [
+          env.ADMIN_API_KEY,
+          env.SESSION_SECRET,
+          env.SIGNING_KEYS_SECRET,
+        ]),
         DatabaseModule,
         AuditModule,
         UsersModule,

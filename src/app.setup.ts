@@ -2,9 +2,9 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import { BODY_LIMIT_BYTES, useBodyParsers } from './common/body-parsers';
-import { QuietStartLogger } from './common/logger';
+import { AppLogger } from './common/logger';
+import { HTTP_LOGGER, HttpLogger } from './common/logging.module';
 import { DEVELOPMENT_SECRETS_FILE, secretsFromDevelopmentFile } from './config/development-secrets';
 import { Env } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
@@ -33,7 +33,15 @@ export function httpAdapter(
 // signing key.
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   useBodyParsers(app);
-  app.useLogger(new QuietStartLogger(app.get(Logger)));
+  app.useLogger(app.get(AppLogger));
+  const logRequest = app.get<HttpLogger>(HTTP_LOGGER);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      logRequest(request.raw, reply.raw);
+      done();
+    });
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   for (const name of config.get('GENERATED_SECRETS', { infer: true })) {
     new NestLogger('Config').warn(

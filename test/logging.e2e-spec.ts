@@ -108,13 +108,47 @@ describe('logs', () => {
     const code = new URL(authorized.headers.get('location') ?? '').searchParams.get('code');
     expect(code).toMatch(/^[\w-]{43}$/);
 
+    // An application message: a refused client authentication, with its context.
+    const refused = await fetch(`${server.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&client_id=nobody&client_secret=client-secret-value',
+    });
+    expect(refused.status).toBe(401);
+
     await new Promise((resolve) => setTimeout(resolve, 200));
     const output = server.output();
-    const requestLines = output
+    const lines = output
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { req?: { url?: string }; res?: { statusCode?: number } })
-      .filter((line) => line.req !== undefined);
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual({
+      level: 40,
+      time: expect.any(Number),
+      pid: expect.any(Number),
+      hostname: expect.any(String),
+      context: 'ClientAuthentication',
+      msg: 'client authentication failed on /oauth/token: unknown client (client_id "nobody", method client_secret_post)',
+    });
+    // Each request's line: who asked what, and what was answered.
+    expect(lines).toContainEqual({
+      level: 30,
+      time: expect.any(Number),
+      pid: expect.any(Number),
+      hostname: expect.any(String),
+      req: {
+        id: expect.any(String),
+        method: 'POST',
+        url: '/oauth/token',
+        remoteAddress: '127.0.0.1',
+      },
+      res: { statusCode: 401 },
+      responseTime: expect.any(Number),
+      msg: 'request completed',
+    });
+    const requestLines = (
+      lines as { req?: { url?: string }; res?: { statusCode?: number } }[]
+    ).filter((line) => line.req !== undefined);
     expect(requestLines.map((line) => [line.req?.url, line.res?.statusCode])).toEqual(
       expect.arrayContaining([
         ['/admin/clients', 201],
@@ -135,6 +169,7 @@ describe('logs', () => {
       'query-token-value',
       'query-code-value',
       'wrong-key-value',
+      'client-secret-value',
       sessionCookie.split('=')[1],
       signedInCookie.split('=')[1],
       csrfToken,

@@ -1,4 +1,5 @@
-import { redactUrl, urlRedactor } from './logger';
+import pino from 'pino';
+import { AppLogger, redactUrl, urlRedactor } from './logger';
 
 describe('redactUrl', () => {
   it('should redact every secret parameter of a query, whatever its case', () => {
@@ -46,5 +47,74 @@ describe('urlRedactor', () => {
     expect(redact('/oauth/authorize?code=abc&state=s')).toBe(
       '/oauth/authorize?code=%5Bredacted%5D&state=s',
     );
+  });
+});
+
+describe('AppLogger', () => {
+  // The JSON lines a pino logger writes for each call, without the time, pid and hostname.
+  function logged(call: (logger: AppLogger) => void, level = 'debug') {
+    const lines: Record<string, unknown>[] = [];
+    const destination = {
+      write: (line: string) => {
+        const {
+          time: _time,
+          pid: _pid,
+          hostname: _hostname,
+          ...rest
+        } = JSON.parse(line) as Record<string, unknown>;
+        lines.push(rest);
+      },
+    };
+    call(new AppLogger(pino({ level }, destination)));
+    return lines;
+  }
+
+  it('should write the last parameter as the context and the message as msg', () => {
+    expect(logged((logger) => logger.warn('client authentication failed', 'Clients'))).toEqual([
+      { level: 40, context: 'Clients', msg: 'client authentication failed' },
+    ]);
+  });
+
+  it('should write a message logged without a context as it is', () => {
+    expect(logged((logger) => logger.log('started'))).toEqual([{ level: 30, msg: 'started' }]);
+  });
+
+  it("should log Nest's start-up lines at debug, and only them", () => {
+    expect(
+      logged((logger) => {
+        logger.log('AppModule dependencies initialized', 'InstanceLoader');
+        logger.log('Created signing key k1', 'SigningKeys');
+      }, 'info'),
+    ).toEqual([{ level: 30, context: 'SigningKeys', msg: 'Created signing key k1' }]);
+  });
+
+  it('should write an Error under err, and the fields of an object message', () => {
+    const [failure, fields] = logged((logger) => {
+      logger.error(new Error('boom'), 'Errors');
+      logger.warn({ clientId: 'c1' }, 'Clients');
+    });
+    expect(failure).toMatchObject({
+      level: 50,
+      context: 'Errors',
+      err: { type: 'Error', message: 'boom' },
+      msg: 'boom',
+    });
+    expect(fields).toEqual({ level: 40, context: 'Clients', clientId: 'c1' });
+  });
+
+  it("should write the stack Nest's exception handler passes as the error's stack", () => {
+    const stack = 'Error: boom\n    at handler (app.js:1:1)';
+    const [line] = logged((logger) => logger.error('boom', stack, 'ExceptionsHandler'));
+    expect(line).toMatchObject({
+      level: 50,
+      context: 'ExceptionsHandler',
+      err: { message: 'boom', stack },
+    });
+  });
+
+  it('should keep a second string parameter that is not a stack as a message argument', () => {
+    expect(logged((logger) => logger.error('failed: %s', 'disk full', 'Retention'))).toEqual([
+      { level: 50, context: 'Retention', msg: 'failed: disk full' },
+    ]);
   });
 });

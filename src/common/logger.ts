@@ -1,7 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
-import type { Params } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
-import pino from 'pino';
+import pino, { Level, Logger } from 'pino';
+import { HttpLogger, pinoHttp } from 'pino-http';
 
 // Never logged: credentials, tokens, codes and cookies, wherever they appear.
 export const SECRET_NAMES = [
@@ -62,30 +61,31 @@ export function urlRedactor(secrets: string[]): (url: string) => string {
   };
 }
 
-export function loggerParams(level: string, destination: 1 | 2, secrets: string[] = []): Params {
+// The request logger (pino-http): a line per request, with its status, time and redirect target,
+// secrets redacted. Its `logger` is the root logger of the process's application messages.
+export function httpLogger(level: string, destination: 1 | 2, secrets: string[] = []): HttpLogger {
   const redactLoggedUrl = urlRedactor(secrets);
-  return {
-    pinoHttp: {
-      level,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: {
-        req: (req: IncomingMessage & { id?: unknown }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactLoggedUrl(req.url ?? ''),
-          remoteAddress: req.socket?.remoteAddress,
-        }),
-        // The status, and where a redirect went with its secrets (an authorization code) removed.
-        res: (res: { statusCode?: number; headers?: Record<string, unknown> }) => {
-          const location = res.headers?.location;
-          return typeof location === 'string'
-            ? { statusCode: res.statusCode, location: redactLoggedUrl(location) }
-            : { statusCode: res.statusCode };
-        },
+  return pinoHttp({
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: {
+      // pino-http hands its serializers the request as pino's standard serializer describes it.
+      req: (req: pino.SerializedRequest) => ({
+        id: req.id,
+        method: req.method,
+        url: redactLoggedUrl(req.url),
+        remoteAddress: req.remoteAddress,
+      }),
+      // The status, and where a redirect went with its secrets (an authorization code) removed.
+      res: (res: { statusCode?: number; headers?: Record<string, unknown> }) => {
+        const location = res.headers?.location;
+        return typeof location === 'string'
+          ? { statusCode: res.statusCode, location: redactLoggedUrl(location) }
+          : { statusCode: res.statusCode };
       },
-      stream: pino.destination({ dest: destination, sync: destination === 2 }),
     },
-  };
+    stream: pino.destination({ dest: destination, sync: destination === 2 }),
+  });
 }
 
 // Nest's own start-up chatter (a line per module, controller and route: about 95) is debug
@@ -98,35 +98,60 @@ const START_UP_CONTEXTS = new Set([
   'NestApplication',
 ]);
 
-export class QuietStartLogger implements LoggerService {
-  constructor(private readonly logger: LoggerService) {}
+// Nest's Logger calls, written by pino: the last parameter is the context, an object message adds
+// its fields, an Error goes under `err`. A line logged while a request is handled does not carry
+// that request (pino-http's own line for it does): binding it would need AsyncLocalStorage, whose
+// promise hooks cost every request about a tenth of its CPU on Node.js 20 (docs/benchmarks.md).
+export class AppLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
 
   log(message: unknown, ...params: unknown[]): void {
     const context = params[params.length - 1];
-    if (typeof context === 'string' && START_UP_CONTEXTS.has(context) && this.logger.debug) {
-      this.logger.debug(message, ...params);
-      return;
-    }
-    this.logger.log(message, ...params);
+    const quiet = typeof context === 'string' && START_UP_CONTEXTS.has(context);
+    this.write(quiet ? 'debug' : 'info', message, params);
   }
 
   error(message: unknown, ...params: unknown[]): void {
-    this.logger.error(message, ...params);
+    // Nest's own exception handlers pass the stack as the parameter before the context.
+    if (
+      typeof message === 'string' &&
+      params.length === 2 &&
+      typeof params[0] === 'string' &&
+      /\n\s*at /.test(params[0])
+    ) {
+      const err = Object.assign(new Error(message), { stack: params[0] });
+      this.logger.error({ context: params[1], err });
+      return;
+    }
+    this.write('error', message, params);
   }
 
   warn(message: unknown, ...params: unknown[]): void {
-    this.logger.warn(message, ...params);
+    this.write('warn', message, params);
   }
 
   debug(message: unknown, ...params: unknown[]): void {
-    this.logger.debug?.(message, ...params);
+    this.write('debug', message, params);
   }
 
   verbose(message: unknown, ...params: unknown[]): void {
-    this.logger.verbose?.(message, ...params);
+    this.write('trace', message, params);
   }
 
   fatal(message: unknown, ...params: unknown[]): void {
-    this.logger.fatal?.(message, ...params);
+    this.write('fatal', message, params);
+  }
+
+  private write(level: Level, message: unknown, params: unknown[]): void {
+    const fields: Record<string, unknown> =
+      params.length > 0 ? { context: params[params.length - 1] } : {};
+    const rest = params.slice(0, -1);
+    if (message instanceof Error) {
+      this.logger[level]({ ...fields, err: message }, ...(rest as []));
+    } else if (typeof message === 'object' && message !== null) {
+      this.logger[level]({ ...fields, ...message }, ...(rest as []));
+    } else {
+      this.logger[level](fields, String(message), ...rest);
+    }
   }
 }
