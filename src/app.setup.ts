@@ -3,8 +3,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { BODY_LIMIT_BYTES, useBodyParsers } from './common/body-parsers';
-import { AppLogger } from './common/logger';
-import { HTTP_LOGGER, HttpLogger } from './common/logging.module';
+import { AppLogger, RequestLogger } from './common/logger';
+import { REQUEST_LOGGER } from './common/logging.module';
 import { DEVELOPMENT_SECRETS_FILE, secretsFromDevelopmentFile } from './config/development-secrets';
 import { Env } from './config/env.validation';
 import { ConfigService } from '@nestjs/config';
@@ -34,12 +34,12 @@ export function httpAdapter(
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   useBodyParsers(app);
   app.useLogger(app.get(AppLogger));
-  const logRequest = app.get<HttpLogger>(HTTP_LOGGER);
+  const logRequest = app.get<RequestLogger>(REQUEST_LOGGER);
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (request, reply, done) => {
-      logRequest(request.raw, reply.raw);
+      logRequest(request, reply);
       done();
     });
   const config = app.get<ConfigService<Env, true>>(ConfigService);

@@ -1,5 +1,6 @@
+import fastify from 'fastify';
 import pino from 'pino';
-import { AppLogger, redactUrl, urlRedactor } from './logger';
+import { AppLogger, redactUrl, requestLogger, urlRedactor } from './logger';
 
 describe('redactUrl', () => {
   it('should redact every secret parameter of a query, whatever its case', () => {
@@ -115,6 +116,113 @@ describe('AppLogger', () => {
   it('should keep a second string parameter that is not a stack as a message argument', () => {
     expect(logged((logger) => logger.error('failed: %s', 'disk full', 'Retention'))).toEqual([
       { level: 50, context: 'Retention', msg: 'failed: disk full' },
+    ]);
+  });
+});
+
+describe('requestLogger', () => {
+  // A Fastify server with the request logger hooked as configureApp hooks it; each request's line
+  // without the time, pid, hostname, request id and response time.
+  async function served(level: string, send: (baseUrl: string) => Promise<void>) {
+    const lines: Record<string, unknown>[] = [];
+    const logRequest = requestLogger(
+      pino(
+        { level },
+        {
+          write: (line: string) => {
+            const {
+              time: _time,
+              pid: _pid,
+              hostname: _hostname,
+              ...rest
+            } = JSON.parse(line) as Record<string, unknown>;
+            const { id, ...req } = rest.req as Record<string, unknown>;
+            expect(id).toMatch(/^req-/);
+            expect(rest.responseTime).toEqual(expect.any(Number));
+            lines.push({ ...rest, req, responseTime: undefined });
+          },
+        },
+      ),
+      ['operator-secret-value'],
+    );
+    const app = fastify({ forceCloseConnections: true });
+    app.addHook('onRequest', (request, reply, done) => {
+      logRequest(request, reply);
+      done();
+    });
+    app.get('/ok', () => ({ ok: true }));
+    app.get('/broken', (_request, reply) => reply.code(500).send({ error: 'server_error' }));
+    app.get('/away', (_request, reply) =>
+      reply.redirect('https://app.example.com/cb?code=secret-code&state=operator-secret-value'),
+    );
+    app.get('/slow', () => new Promise((resolve) => setTimeout(() => resolve({}), 500)));
+    const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      await send(baseUrl);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      await app.close();
+    }
+    return lines;
+  }
+
+  const peer = { remoteAddress: '127.0.0.1' };
+
+  it('should write a line per answer: the request, the status, a redirect without its secrets', async () => {
+    const lines = await served('info', async (baseUrl) => {
+      expect((await fetch(`${baseUrl}/ok?access_token=query-token`)).status).toBe(200);
+      expect((await fetch(`${baseUrl}/broken`)).status).toBe(500);
+      expect((await fetch(`${baseUrl}/away`, { redirect: 'manual' })).status).toBe(302);
+    });
+    expect(lines).toEqual([
+      {
+        level: 30,
+        req: { method: 'GET', url: '/ok?access_token=%5Bredacted%5D', ...peer },
+        res: { statusCode: 200 },
+        msg: 'request completed',
+      },
+      {
+        level: 50,
+        req: { method: 'GET', url: '/broken', ...peer },
+        res: { statusCode: 500 },
+        msg: 'request errored',
+      },
+      {
+        level: 30,
+        req: { method: 'GET', url: '/away', ...peer },
+        res: {
+          statusCode: 302,
+          location: 'https://app.example.com/cb?code=%5Bredacted%5D&state=%5Bredacted%5D',
+        },
+        msg: 'request completed',
+      },
+    ]);
+  });
+
+  it('should say that a request was aborted when the client went away before the answer', async () => {
+    const lines = await served('info', async (baseUrl) => {
+      await expect(
+        fetch(`${baseUrl}/slow`, { signal: AbortSignal.timeout(100) }),
+      ).rejects.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    });
+    expect(lines).toEqual([
+      { level: 30, req: { method: 'GET', url: '/slow', ...peer }, msg: 'request aborted' },
+    ]);
+  });
+
+  it('should write only the errors at LOG_LEVEL=warn', async () => {
+    const lines = await served('warn', async (baseUrl) => {
+      expect((await fetch(`${baseUrl}/ok`)).status).toBe(200);
+      expect((await fetch(`${baseUrl}/broken`)).status).toBe(500);
+    });
+    expect(lines).toEqual([
+      {
+        level: 50,
+        req: { method: 'GET', url: '/broken', ...peer },
+        res: { statusCode: 500 },
+        msg: 'request errored',
+      },
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino, { Level, Logger } from 'pino';
-import { HttpLogger, pinoHttp } from 'pino-http';
 
 // Never logged: credentials, tokens, codes and cookies, wherever they appear.
 export const SECRET_NAMES = [
@@ -61,31 +61,57 @@ export function urlRedactor(secrets: string[]): (url: string) => string {
   };
 }
 
-// The request logger (pino-http): a line per request, with its status, time and redirect target,
-// secrets redacted. Its `logger` is the root logger of the process's application messages.
-export function httpLogger(level: string, destination: 1 | 2, secrets: string[] = []): HttpLogger {
+// The root logger of the process: application messages and the request lines, secrets redacted.
+export function rootLogger(level: string, destination: 1 | 2): Logger {
+  return pino(
+    { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    pino.destination({ dest: destination, sync: destination === 2 }),
+  );
+}
+
+// A request's line, written when its connection is done with it (a Fastify onRequest hook attaches
+// it): who asked what (the peer's address, the URL with its secrets removed) and what was answered
+// (the status, where a redirect went, the time in ms), or that the client went away first. A 5xx is
+// logged at error. Nothing is built for a line the level drops.
+export type RequestLogger = (request: FastifyRequest, reply: FastifyReply) => void;
+
+export function requestLogger(logger: Logger, secrets: string[] = []): RequestLogger {
   const redactLoggedUrl = urlRedactor(secrets);
-  return pinoHttp({
-    level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: {
-      // pino-http hands its serializers the request as pino's standard serializer describes it.
-      req: (req: pino.SerializedRequest) => ({
-        id: req.id,
-        method: req.method,
-        url: redactLoggedUrl(req.url),
-        remoteAddress: req.remoteAddress,
-      }),
-      // The status, and where a redirect went with its secrets (an authorization code) removed.
-      res: (res: { statusCode?: number; headers?: Record<string, unknown> }) => {
-        const location = res.headers?.location;
-        return typeof location === 'string'
-          ? { statusCode: res.statusCode, location: redactLoggedUrl(location) }
-          : { statusCode: res.statusCode };
-      },
-    },
-    stream: pino.destination({ dest: destination, sync: destination === 2 }),
-  });
+  const write = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    remoteAddress: string | undefined,
+  ): void => {
+    const level = reply.statusCode >= 500 ? 'error' : 'info';
+    if (!logger.isLevelEnabled(level)) {
+      return;
+    }
+    const req = {
+      id: request.id,
+      method: request.method,
+      url: redactLoggedUrl(request.url),
+      remoteAddress,
+    };
+    const responseTime = Math.round(reply.elapsedTime);
+    if (!reply.raw.writableFinished) {
+      logger.info({ req, responseTime }, 'request aborted');
+      return;
+    }
+    const location = reply.getHeader('location');
+    const res =
+      typeof location === 'string'
+        ? { statusCode: reply.statusCode, location: redactLoggedUrl(location) }
+        : { statusCode: reply.statusCode };
+    logger[level](
+      { req, res, responseTime },
+      level === 'error' ? 'request errored' : 'request completed',
+    );
+  };
+  return (request, reply) => {
+    // Read now: a closed socket no longer has it.
+    const remoteAddress = request.raw.socket.remoteAddress;
+    reply.raw.once('close', () => write(request, reply, remoteAddress));
+  };
 }
 
 // Nest's own start-up chatter (a line per module, controller and route: about 95) is debug
@@ -100,7 +126,7 @@ const START_UP_CONTEXTS = new Set([
 
 // Nest's Logger calls, written by pino: the last parameter is the context, an object message adds
 // its fields, an Error goes under `err`. A line logged while a request is handled does not carry
-// that request (pino-http's own line for it does): binding it would need AsyncLocalStorage, whose
+// that request (the request's own line does): binding it would need AsyncLocalStorage, whose
 // promise hooks cost every request about a tenth of its CPU on Node.js 20 (docs/benchmarks.md).
 export class AppLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}

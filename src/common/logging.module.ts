@@ -1,26 +1,23 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import type { HttpLogger } from 'pino-http';
-import { AppLogger, httpLogger } from './logger';
+import { AppLogger, requestLogger, rootLogger } from './logger';
 
 // The request logger, for configureApp to run on every request (a Fastify hook).
-export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
+export const REQUEST_LOGGER = Symbol('REQUEST_LOGGER');
 
-// JSON logs (pino): the request logger, and AppLogger for Nest's and the application's messages,
-// writing to the same destination.
+// JSON logs (pino): the request lines, and AppLogger for Nest's and the application's messages,
+// through one logger to one destination.
 @Global()
 @Module({})
 export class LoggingModule {
   static forRoot(level: string, destination: 1 | 2, secrets: string[]): DynamicModule {
-    const requests = httpLogger(level, destination, secrets);
+    const logger = rootLogger(level, destination);
     return {
       module: LoggingModule,
       providers: [
-        { provide: HTTP_LOGGER, useValue: requests },
-        { provide: AppLogger, useValue: new AppLogger(requests.logger) },
+        { provide: REQUEST_LOGGER, useValue: requestLogger(logger, secrets) },
+        { provide: AppLogger, useValue: new AppLogger(logger) },
       ],
-      exports: [HTTP_LOGGER, AppLogger],
+      exports: [REQUEST_LOGGER, AppLogger],
     };
   }
 }
-
-export type { HttpLogger };
