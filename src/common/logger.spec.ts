@@ -51,22 +51,33 @@ describe('urlRedactor', () => {
   });
 });
 
+// A pino destination that hands each JSON line, without its time, pid and hostname, to `take`.
+function lineDestination(take: (line: Record<string, unknown>) => void) {
+  return {
+    write: (line: string) => {
+      const {
+        time: _time,
+        pid: _pid,
+        hostname: _hostname,
+        ...rest
+      } = JSON.parse(line) as Record<string, unknown>;
+      take(rest);
+    },
+  };
+}
+
 describe('AppLogger', () => {
   // The JSON lines a pino logger writes for each call, without the time, pid and hostname.
   function logged(call: (logger: AppLogger) => void, level = 'debug') {
     const lines: Record<string, unknown>[] = [];
-    const destination = {
-      write: (line: string) => {
-        const {
-          time: _time,
-          pid: _pid,
-          hostname: _hostname,
-          ...rest
-        } = JSON.parse(line) as Record<string, unknown>;
-        lines.push(rest);
-      },
-    };
-    call(new AppLogger(pino({ level }, destination)));
+    call(
+      new AppLogger(
+        pino(
+          { level },
+          lineDestination((line) => lines.push(line)),
+        ),
+      ),
+    );
     return lines;
   }
 
@@ -128,20 +139,12 @@ describe('requestLogger', () => {
     const logRequest = requestLogger(
       pino(
         { level },
-        {
-          write: (line: string) => {
-            const {
-              time: _time,
-              pid: _pid,
-              hostname: _hostname,
-              ...rest
-            } = JSON.parse(line) as Record<string, unknown>;
-            const { id, ...req } = rest.req as Record<string, unknown>;
-            expect(id).toMatch(/^req-/);
-            expect(rest.responseTime).toEqual(expect.any(Number));
-            lines.push({ ...rest, req, responseTime: undefined });
-          },
-        },
+        lineDestination((line) => {
+          const { id, ...req } = line.req as Record<string, unknown>;
+          expect(id).toMatch(/^req-/);
+          expect(line.responseTime).toEqual(expect.any(Number));
+          lines.push({ ...line, req, responseTime: undefined });
+        }),
       ),
       ['operator-secret-value'],
     );
